@@ -1,0 +1,109 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# pvr top-level Makefile. The kernel modules are built by Kbuild (see the
+# Kbuild file); this file only drives it, the lint passes, dkms, the user
+# space tools and the VM selftests.
+#
+#   make                 modules for KVER (default: running kernel if its
+#                        headers are installed, else the newest supported)
+#   make KVER=6.12.x     modules for that kernel
+#   make all-kernels     modules for every installed supported kernel
+#   make warn|sparse|style  lint passes (fail on any warning in our files)
+#   make tools           vrctl and the selftests' user space programs
+#   make vm-test         the selftests in a VM, for every supported kernel
+#   make check           everything CI runs (installs what is missing)
+#   make demo            boot a throwaway VM and show pvr working
+#   make install         modules_install + depmod for KVER
+#   make dkms-build      dkms add/build for every installed supported kernel
+
+SHELL := /bin/bash
+PVR_VERSION := 0.1.0
+MODULES := vr_sched vhost_split macvtap_mq
+TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+
+KERNELS := $(shell $(TOP)/scripts/kernels.sh)
+RUNNING := $(shell uname -r)
+ifeq ($(origin KVER),undefined)
+  ifneq ($(wildcard /lib/modules/$(RUNNING)/build/Makefile),)
+    KVER := $(RUNNING)
+  else
+    KVER := $(lastword $(KERNELS))
+  endif
+endif
+KDIR ?= /lib/modules/$(KVER)/build
+
+# Each kernel gets its own copy of the sources so builds for different
+# kernels never share objects (external modules cannot set an output
+# directory on the kernels we support).
+BUILD := $(TOP)/.build/$(KVER)
+SRC_DIRS := Kbuild compat include $(MODULES)
+
+.PHONY: all modules all-kernels warn sparse style tools vm-test check \
+	check-quick demo install dkms-build clean deps sync
+
+all: modules
+
+deps:
+	@$(TOP)/scripts/install-deps.sh
+
+sync:
+	@test -n "$(KVER)" || { echo "no supported kernel headers installed (run make deps)"; exit 1; }
+	@test -e "$(KDIR)/Makefile" || { echo "no kernel build tree at $(KDIR)"; exit 1; }
+	@mkdir -p $(BUILD)
+	@rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='*.cmd' \
+		--exclude='*.mod*' --exclude='modules.order' --exclude='Module.symvers' \
+		$(addprefix $(TOP)/,$(SRC_DIRS)) $(BUILD)/
+
+modules: sync
+	$(MAKE) -C $(KDIR) M=$(BUILD) modules
+
+all-kernels:
+	@set -e; for k in $(KERNELS); do $(MAKE) --no-print-directory KVER=$$k modules; done
+
+# Lint: each pass rebuilds from scratch so every file is looked at, and fails
+# on any diagnostic that names one of our files.
+warn sparse:
+	@set -e; for k in $(KERNELS); do \
+		$(MAKE) --no-print-directory KVER=$$k sync; \
+		$(MAKE) -s -C /lib/modules/$$k/build M=$(TOP)/.build/$$k clean >/dev/null; \
+		echo "  $@ $$k"; \
+		if [ $@ = warn ]; then flags="W=1"; else flags="C=2"; fi; \
+		$(MAKE) -s -C /lib/modules/$$k/build M=$(TOP)/.build/$$k $$flags modules \
+			> $(TOP)/.build/$@-$$k.log 2>&1 || { cat $(TOP)/.build/$@-$$k.log; exit 1; }; \
+		if grep -E '(warning|error):' $(TOP)/.build/$@-$$k.log | grep -F '$(TOP)/.build/'; then \
+			echo "$@: diagnostics in pvr sources for $$k"; exit 1; fi; \
+	done; echo "$@: clean on: $(KERNELS)"
+
+style:
+	@$(TOP)/scripts/checkpatch.sh
+
+tools:
+	$(MAKE) -C $(TOP)/tools/vrctl
+	$(MAKE) -C $(TOP)/selftests
+
+vm-test: all-kernels tools
+	$(TOP)/scripts/vm-selftests.sh $(KERNELS)
+
+check: deps
+	$(MAKE) all-kernels
+	$(MAKE) warn
+	$(MAKE) sparse
+	$(MAKE) style
+	$(MAKE) dkms-build
+	$(MAKE) vm-test
+
+demo: deps
+	$(MAKE) all-kernels tools
+	$(TOP)/scripts/demo.sh
+
+install: modules
+	$(MAKE) -C $(KDIR) M=$(BUILD) modules_install
+	depmod -a $(KVER)
+
+dkms-build:
+	@$(TOP)/scripts/dkms-build.sh $(PVR_VERSION) $(KERNELS)
+
+clean:
+	rm -rf $(TOP)/.build
+	-$(MAKE) -C $(TOP)/tools/vrctl clean
+	-$(MAKE) -C $(TOP)/selftests clean
