@@ -1,0 +1,104 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot a supported Debian kernel with virtme-ng and run a command in it with
+# the freshly built pvr modules loaded.
+#
+#   scripts/vm.sh [-k 6.1|6.12|RELEASE] [--no-load] [--mem SIZE] [--out DIR]
+#                 [--timeout SECONDS] -- COMMAND...
+#
+# The guest shares the host's filesystem (read-only, /tmp is private); the
+# command runs as root in the repository root. It prints the command's
+# output and exits with its exit code, or 1 when the guest's kernel log
+# shows a warning, oops, lockdep, hung-task, refcount, KASAN or UBSAN report
+# (after the boot), when loading or unloading our modules failed, or when the
+# VM did not finish. --out keeps the guest's dmesg and results in DIR.
+#
+# KVM is used only when kvm_intel or kvm_amd is loaded on the host;
+# otherwise TCG (--disable-kvm). At most two VMs run at once machine-wide.
+set -u
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+kver=""
+load=1
+mem=2G
+out=""
+timeout=${PVR_VM_TIMEOUT:-2400}
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-k) kver=$2; shift 2 ;;
+	--no-load) load=0; shift ;;
+	--mem) mem=$2; shift 2 ;;
+	--out) out=$2; shift 2 ;;
+	--timeout) timeout=$2; shift 2 ;;
+	--) shift; break ;;
+	*) echo "vm.sh: unknown argument '$1'" >&2; exit 2 ;;
+	esac
+done
+[ $# -gt 0 ] || { echo "vm.sh: no command given" >&2; exit 2; }
+
+kernels=$("$top/scripts/kernels.sh")
+case "$kver" in
+"") kver=$(echo "$kernels" | head -n1) ;;
+*.*.*) ;;
+*) kver=$(echo "$kernels" | grep -E "^${kver//./\\.}\." | head -n1) ;;
+esac
+if [ -z "$kver" ] || [ ! -e "/boot/vmlinuz-$kver" ]; then
+	echo "vm.sh: kernel '$kver' not installed (installed: $(echo $kernels)); run make deps" >&2
+	exit 2
+fi
+
+kvm_opt=--disable-kvm
+if [ -d /sys/module/kvm_intel ] || [ -d /sys/module/kvm_amd ]; then
+	kvm_opt=""
+fi
+
+# Two slots machine-wide: TCG guests are CPU hungry.
+exec 9>/tmp/pvr-vm-slot0.lock
+if ! flock -n 9; then
+	exec 9>/tmp/pvr-vm-slot1.lock
+	if ! flock -n 9; then
+		echo "vm.sh: waiting for a free VM slot" >&2
+		while :; do
+			exec 9>/tmp/pvr-vm-slot0.lock
+			flock -n 9 && break
+			exec 9>/tmp/pvr-vm-slot1.lock
+			flock -n 9 && break
+			sleep 2
+		done
+	fi
+fi
+
+mkdir -p "$top/.build/vm-runs"
+res=$(mktemp -d "$top/.build/vm-runs/run.XXXXXX")
+chmod 755 "$res"
+trap '[ -n "$out" ] || rm -rf "$res"' EXIT
+printf '%s\n' "$*" >"$res/cmd.sh"
+
+echo "vm.sh: booting $kver (${kvm_opt:+TCG, }2 vCPUs, $mem)" >&2
+timeout --kill-after=30 "$timeout" \
+	vng -r "/boot/vmlinuz-$kver" $kvm_opt --cpus 2 --memory "$mem" \
+	--qemu-opts='-cpu max' --rwdir="$res=$res" -- \
+	"$top/scripts/vm-guest.sh" "$res" "$load" </dev/null
+vrc=$?
+
+rc=1
+if [ ! -e "$res/rc" ]; then
+	echo "vm.sh: the VM did not finish (vng exit $vrc)" >&2
+else
+	rc=$(cat "$res/rc")
+	if [ -s "$res/load-errors" ]; then
+		echo "vm.sh: module load/unload failed:" >&2
+		sed 's/^/  /' "$res/load-errors" >&2
+		rc=1
+	fi
+	if ! "$top/scripts/dmesg-check.sh" "$res/dmesg"; then
+		rc=1
+	fi
+fi
+if [ -n "$out" ]; then
+	mkdir -p "$out"
+	cp -a "$res"/. "$out"/
+fi
+exit "$rc"
