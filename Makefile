@@ -38,7 +38,7 @@ KDIR ?= /lib/modules/$(KVER)/build
 BUILD := $(TOP)/.build/$(KVER)
 SRC_DIRS := Kbuild compat include $(MODULES)
 
-.PHONY: all modules all-kernels warn sparse style tools vm-test check \
+.PHONY: all modules modules-locked testmods all-kernels warn sparse style tools vm-test check \
 	check-quick demo install dkms-build clean deps sync
 
 all: modules
@@ -54,8 +54,27 @@ sync:
 		--exclude='*.mod*' --exclude='modules.order' --exclude='Module.symvers' \
 		$(addprefix $(TOP)/,$(SRC_DIRS)) $(BUILD)/
 
-modules: sync
+TESTMOD_DIRS := $(patsubst $(TOP)/selftests/%/kmod/Kbuild,%,$(wildcard $(TOP)/selftests/*/kmod/Kbuild))
+
+# Several developers may build in one tree at once: one build per kernel
+# at a time.
+modules:
+	@mkdir -p $(TOP)/.build
+	@flock $(TOP)/.build/$(KVER).lock $(MAKE) --no-print-directory KVER=$(KVER) modules-locked
+
+modules-locked: sync
 	$(MAKE) -C $(KDIR) M=$(BUILD) modules
+	@$(MAKE) --no-print-directory testmods
+
+# Test-only kernel modules (selftests/<area>/kmod/): built per kernel into
+# .build/<kver>/testmods/<area>/, never packaged or installed.
+testmods:
+	@set -e; for a in $(TESTMOD_DIRS); do \
+		d=$(BUILD)/testmods/$$a; mkdir -p $$d; \
+		rsync -a $(TOP)/selftests/$$a/kmod/ $$d/; \
+		$(MAKE) -s -C $(KDIR) M=$$d KBUILD_EXTRA_SYMBOLS=$(BUILD)/Module.symvers \
+			ccflags-y="-I$(TOP)/include" modules; \
+	done
 
 all-kernels:
 	@set -e; for k in $(KERNELS); do $(MAKE) --no-print-directory KVER=$$k modules; done
@@ -78,7 +97,7 @@ style:
 	@$(TOP)/scripts/checkpatch.sh
 
 tools:
-	$(MAKE) -C $(TOP)/tools/vrctl
+	@if [ -e $(TOP)/tools/vrctl/Makefile ]; then $(MAKE) -C $(TOP)/tools/vrctl; fi
 	$(MAKE) -C $(TOP)/selftests
 
 vm-test: all-kernels tools
@@ -105,5 +124,5 @@ dkms-build:
 
 clean:
 	rm -rf $(TOP)/.build
-	-$(MAKE) -C $(TOP)/tools/vrctl clean
+	-@if [ -e $(TOP)/tools/vrctl/Makefile ]; then $(MAKE) -C $(TOP)/tools/vrctl clean; fi
 	-$(MAKE) -C $(TOP)/selftests clean

@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# vm-selftests.sh KVER...: for each kernel, boot it (scripts/vm.sh), load
+# the modules, run every selftest, unload, check the kernel log. Prints per
+# kernel one line "N passed, N failed, N skipped" and a grand total; exits 0
+# only if every kernel ran tests, none failed, and the VM checks passed.
+# Then proves the runner itself can fail (scripts/test-runner.sh).
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+[ $# -gt 0 ] || set -- $("$top/scripts/kernels.sh")
+[ $# -gt 0 ] || { echo "vm-selftests: no supported kernel installed" >&2; exit 1; }
+
+tp=0 tf=0 ts=0 bad=0 summary=""
+for k in "$@"; do
+	out=$top/.build/results/$k
+	rm -rf "$out"
+	echo "=== selftests on $k ==="
+	"$top/scripts/vm.sh" -k "$k" --out "$out" -- scripts/run-selftests.sh
+	rc=$?
+	if [ -s "$out/counts" ]; then
+		read -r p f s <"$out/counts"
+	else
+		p=0 f=1 s=0
+	fi
+	# A VM-level failure (dmesg report, unload failure, crash) is a failure
+	# even if every test point passed.
+	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+		f=1
+	fi
+	[ "$p" -gt 0 ] || { echo "vm-selftests: no test passed on $k" >&2; bad=1; }
+	[ "$rc" = 0 ] || bad=1
+	line="$k: $p passed, $f failed, $s skipped"
+	echo "$line"
+	summary="$summary$line"$'\n'
+	tp=$((tp + p)) tf=$((tf + f)) ts=$((ts + s))
+done
+
+echo "=== runner self-test ==="
+if "$top/scripts/test-runner.sh" "$1"; then
+	tp=$((tp + 3))
+	summary="${summary}runner self-test: 3 passed, 0 failed, 0 skipped"$'\n'
+else
+	tf=$((tf + 1)) bad=1
+	summary="${summary}runner self-test: FAILED"$'\n'
+fi
+
+echo "=== summary ==="
+printf '%s' "$summary"
+echo "total: $tp passed, $tf failed, $ts skipped"
+[ "$bad" = 0 ] && [ "$tf" = 0 ]
