@@ -14,4 +14,11 @@
 #define eventfd_signal(ctx) eventfd_signal((ctx), 1)
 #endif
 
+/* struct class's namespace() callback takes a const struct device since 6.2. */
+#ifdef COMPAT_CLASS_NAMESPACE_NONCONST
+#define PVR_CLASS_NS_CONST
+#else
+#define PVR_CLASS_NS_CONST const
+#endif
+
 #endif /* _PVR_COMPAT_H */
