@@ -83,13 +83,13 @@ all-kernels:
 # on any diagnostic that names one of our files.
 warn sparse:
 	@set -e; for k in $(KERNELS); do \
-		$(MAKE) --no-print-directory KVER=$$k sync; \
-		$(MAKE) -s -C /lib/modules/$$k/build M=$(TOP)/.build/$$k clean >/dev/null; \
+		b=$(TOP)/.build/$@/$$k; rm -rf $$b; \
+		$(MAKE) --no-print-directory KVER=$$k BUILD=$$b sync; \
 		echo "  $@ $$k"; \
 		if [ $@ = warn ]; then flags="W=1"; else flags="C=2"; fi; \
-		$(MAKE) -s -C /lib/modules/$$k/build M=$(TOP)/.build/$$k $$flags modules \
-			> $(TOP)/.build/$@-$$k.log 2>&1 || { cat $(TOP)/.build/$@-$$k.log; exit 1; }; \
-		if grep -E '(warning|error):' $(TOP)/.build/$@-$$k.log | grep -F '$(TOP)/.build/'; then \
+		$(MAKE) -s -C /lib/modules/$$k/build M=$$b $$flags modules \
+			> $$b.log 2>&1 || { cat $$b.log; exit 1; }; \
+		if grep -E '(warning|error):' $$b.log | grep -F "$$b/"; then \
 			echo "$@: diagnostics in pvr sources for $$k"; exit 1; fi; \
 	done; echo "$@: clean on: $(KERNELS)"
 
