@@ -13,6 +13,7 @@
 #   make vm-test         the selftests in a VM, for every supported kernel
 #   make check           everything CI runs (installs what is missing)
 #   make demo            boot a throwaway VM and show pvr working
+#   make fuzz            libFuzzer targets, FUZZ_SECONDS each (default 600)
 #   make install         modules_install + depmod for KVER
 #   make dkms-build      dkms add/build for every installed supported kernel
 
@@ -39,7 +40,7 @@ BUILD := $(TOP)/.build/$(KVER)
 SRC_DIRS := Kbuild compat include $(MODULES)
 
 .PHONY: all modules modules-locked testmods all-kernels warn sparse style tools vm-test check \
-	check-quick demo install dkms-build clean deps sync
+	check-quick demo install dkms-build clean deps sync fuzz
 
 all: modules
 
@@ -96,6 +97,12 @@ warn sparse:
 style:
 	@$(TOP)/scripts/checkpatch.sh
 
+# libFuzzer targets built from the kernel sources (fuzz/): FUZZ_SECONDS per
+# target; make check runs a short bounded pass.
+FUZZ_SECONDS ?= 600
+fuzz:
+	@$(TOP)/scripts/fuzz.sh $(FUZZ_SECONDS)
+
 tools:
 	@if [ -e $(TOP)/tools/vrctl/Makefile ]; then $(MAKE) -C $(TOP)/tools/vrctl; fi
 	$(MAKE) -C $(TOP)/selftests
@@ -109,6 +116,7 @@ check: deps
 	$(MAKE) sparse
 	$(MAKE) style
 	$(MAKE) dkms-build
+	$(MAKE) fuzz FUZZ_SECONDS=30
 	$(MAKE) vm-test
 
 demo: deps

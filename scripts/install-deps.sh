@@ -32,7 +32,7 @@ sparse dkms libmnl-dev pkg-config iproute2 ethtool
 qemu-system-x86 qemu-utils busybox-static
 python3 python3-yaml python3-jsonschema python3-requests python3-argcomplete
 dpdk dpdk-dev gnuplot-nox util-linux procps xz-utils ca-certificates rsync
-clang llvm"
+clang llvm libclang-rt-dev"
 
 case "$codename" in
 bookworm)
