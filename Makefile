@@ -12,6 +12,7 @@
 #   make tools           vrctl and the selftests' user space programs
 #   make vm-test         the selftests in a VM, for every supported kernel
 #   make check           everything CI runs (installs what is missing)
+#   make check-debug     the selftests on a KASAN/lockdep/kmemleak 6.12 kernel
 #   make demo            boot a throwaway VM and show pvr working
 #   make fuzz            libFuzzer targets, FUZZ_SECONDS each (default 600)
 #   make install         modules_install + depmod for KVER
@@ -40,7 +41,7 @@ BUILD := $(TOP)/.build/$(KVER)
 SRC_DIRS := Kbuild compat include $(MODULES)
 
 .PHONY: all modules modules-locked testmods all-kernels warn sparse style tools vm-test check \
-	check-quick demo install dkms-build clean deps sync fuzz
+	check-debug demo install dkms-build clean deps sync fuzz
 
 all: modules
 
@@ -118,6 +119,16 @@ check: deps
 	$(MAKE) dkms-build
 	$(MAKE) fuzz FUZZ_SECONDS=30
 	$(MAKE) vm-test
+
+# The selftests on a debug build of 6.12 (KASAN, UBSAN, lockdep, kmemleak,
+# fault injection); the kernel is built once and cached outside the repo.
+check-debug: deps
+	@set -e; tree=$$($(TOP)/scripts/debug-kernel.sh); \
+	rel=$$(cat $$tree/include/config/kernel.release); \
+	$(MAKE) --no-print-directory KVER=$$rel KDIR=$$tree modules; \
+	$(MAKE) --no-print-directory tools; \
+	PVR_VM_MEM=3G PVR_VM_TIMEOUT=5400 PVR_TEST_TIMEOUT=1800 \
+		$(TOP)/scripts/vm-selftests.sh $$tree
 
 demo: deps
 	$(MAKE) all-kernels tools

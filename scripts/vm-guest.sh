@@ -18,6 +18,7 @@ export PVR_TESTMOD_DIR=$PVR_KO_DIR/testmods
 export PVR_VM_RES=$res
 MODS="vr_sched vhost_split macvtap_mq"
 
+mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug 2>/dev/null
 echo 30 >/proc/sys/kernel/hung_task_timeout_secs 2>/dev/null
 echo 1 >/proc/sys/kernel/hung_task_all_cpu_backtrace 2>/dev/null
 : >"$res/load-errors"
@@ -25,6 +26,8 @@ echo 1 >/proc/sys/kernel/hung_task_all_cpu_backtrace 2>/dev/null
 for m in tun tap macvlan macvtap vhost_net veth pktgen; do
 	modprobe -q "$m" 2>>"$res/load-errors"
 done
+# Leaks from before our modules are not ours.
+[ -w /sys/kernel/debug/kmemleak ] && echo clear >/sys/kernel/debug/kmemleak
 echo "pvr-vm: start" >/dev/kmsg
 
 if [ "$load" = 1 ]; then
@@ -51,6 +54,9 @@ for m in /sys/module/pvr_*; do
 		echo "rmmod ${m##*/} failed" >>"$res/load-errors"; }
 done
 if [ -w /sys/kernel/debug/kmemleak ]; then
+	# An object must be unreferenced for a while and seen by two scans.
+	echo scan >/sys/kernel/debug/kmemleak
+	sleep 6
 	echo scan >/sys/kernel/debug/kmemleak
 	cat /sys/kernel/debug/kmemleak >"$res/kmemleak"
 	[ -s "$res/kmemleak" ] && echo "kmemleak: $(grep -c unreferenced "$res/kmemleak") new suspected memory leaks" >/dev/kmsg

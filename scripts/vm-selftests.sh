@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# vm-selftests.sh KVER...: for each kernel, boot it (scripts/vm.sh), load
+# vm-selftests.sh KVER|TREE...: for each kernel, boot it (scripts/vm.sh), load
 # the modules, run every selftest, unload, check the kernel log. Prints per
 # kernel one line "N passed, N failed, N skipped" and a grand total; exits 0
 # only if every kernel ran tests, none failed, and the VM checks passed.
@@ -13,9 +13,11 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 
 tp=0 tf=0 ts=0 bad=0 summary=""
 for k in "$@"; do
-	out=$top/.build/results/$k
+	name=$k
+	[ -d "$k" ] && name=debug-$(cat "$k/include/config/kernel.release")
+	out=$top/.build/results/$name
 	rm -rf "$out"
-	echo "=== selftests on $k ==="
+	echo "=== selftests on $name ==="
 	"$top/scripts/vm.sh" -k "$k" --out "$out" -- scripts/run-selftests.sh
 	rc=$?
 	if [ -s "$out/counts" ]; then
@@ -28,9 +30,9 @@ for k in "$@"; do
 	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
 		f=1
 	fi
-	[ "$p" -gt 0 ] || { echo "vm-selftests: no test passed on $k" >&2; bad=1; }
+	[ "$p" -gt 0 ] || { echo "vm-selftests: no test passed on $name" >&2; bad=1; }
 	[ "$rc" = 0 ] || bad=1
-	line="$k: $p passed, $f failed, $s skipped"
+	line="$name: $p passed, $f failed, $s skipped"
 	echo "$line"
 	summary="$summary$line"$'\n'
 	tp=$((tp + p)) tf=$((tf + f)) ts=$((ts + s))

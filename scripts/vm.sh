@@ -4,7 +4,7 @@
 # Boot a supported Debian kernel with virtme-ng and run a command in it with
 # the freshly built pvr modules loaded.
 #
-#   scripts/vm.sh [-k 6.1|6.12|RELEASE] [--no-load] [--mem SIZE] [--out DIR]
+#   scripts/vm.sh [-k 6.1|6.12|RELEASE|TREE] [--no-load] [--mem SIZE] [--out DIR]
 #                 [--timeout SECONDS] -- COMMAND...
 #
 # The guest shares the host's filesystem (read-only, /tmp is private); the
@@ -21,7 +21,7 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 kver=""
 load=1
-mem=2G
+mem=${PVR_VM_MEM:-2G}
 out=""
 timeout=${PVR_VM_TIMEOUT:-2400}
 
@@ -39,15 +39,23 @@ done
 [ $# -gt 0 ] || { echo "vm.sh: no command given" >&2; exit 2; }
 
 kernels=$("$top/scripts/kernels.sh")
-case "$kver" in
+image=""
+# A kernel build tree (the debug kernel): boot its bzImage, modules from it.
+if [ -n "$kver" ] && [ -d "$kver" ] && [ -e "$kver/include/config/kernel.release" ]; then
+	image=$(cd "$kver" && pwd)
+	kver=$(cat "$image/include/config/kernel.release")
+fi
+[ -n "$image" ] || case "$kver" in
 "") kver=$(echo "$kernels" | head -n1) ;;
 *.*.*) ;;
 *) kver=$(echo "$kernels" | grep -E "^${kver//./\\.}\." | head -n1) ;;
 esac
-if [ -z "$kver" ] || [ ! -e "/boot/vmlinuz-$kver" ]; then
+if [ -z "$image" ] && { [ -z "$kver" ] || [ ! -e "/boot/vmlinuz-$kver" ]; }; then
 	echo "vm.sh: kernel '$kver' not installed (installed: $(echo $kernels)); run make deps" >&2
 	exit 2
 fi
+
+[ -n "$image" ] || image=/boot/vmlinuz-$kver
 
 kvm_opt=--disable-kvm
 if [ -d /sys/module/kvm_intel ] || [ -d /sys/module/kvm_amd ]; then
@@ -78,7 +86,7 @@ printf '%s\n' "$*" >"$res/cmd.sh"
 
 echo "vm.sh: booting $kver (${kvm_opt:+TCG, }2 vCPUs, $mem)" >&2
 timeout --kill-after=30 "$timeout" \
-	vng -r "/boot/vmlinuz-$kver" $kvm_opt --cpus 2 --memory "$mem" \
+	vng -r "$image" $kvm_opt --cpus 2 --memory "$mem" \
 	--qemu-opts='-cpu max' --rwdir="$res=$res" -- \
 	"$top/scripts/vm-guest.sh" "$res" "$load" </dev/null
 vrc=$?
