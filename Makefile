@@ -14,6 +14,7 @@
 #   make check           everything CI runs (installs what is missing)
 #   make check-debug     the selftests on a KASAN/lockdep/kmemleak 6.12 kernel
 #   make demo            boot a throwaway VM and show pvr working
+#   make bench[-quick]   forwarding benchmark, stock vs pvr, CSV + plots
 #   make fuzz            libFuzzer targets, FUZZ_SECONDS each (default 600)
 #   make install         modules_install + depmod for KVER
 #   make dkms-build      dkms add/build for every installed supported kernel
@@ -41,7 +42,7 @@ BUILD := $(TOP)/.build/$(KVER)
 SRC_DIRS := Kbuild compat include $(MODULES)
 
 .PHONY: all modules modules-locked testmods all-kernels warn sparse style tools vm-test check \
-	check-debug demo install dkms-build clean deps sync fuzz
+	check-debug bench bench-quick demo install dkms-build clean deps sync fuzz
 
 all: modules
 
@@ -129,6 +130,15 @@ check-debug: deps
 	$(MAKE) --no-print-directory tools; \
 	PVR_VM_MEM=3G PVR_VM_TIMEOUT=5400 PVR_TEST_TIMEOUT=1800 \
 		$(TOP)/scripts/vm-selftests.sh $$tree
+
+# Forwarding benchmark (bench/run.sh): stock vs pvr in one VM run.
+bench: deps
+	$(MAKE) all-kernels tools
+	$(TOP)/bench/run.sh $(BENCH_ARGS)
+
+bench-quick: deps
+	$(MAKE) all-kernels tools
+	$(TOP)/bench/run.sh --quick $(BENCH_ARGS)
 
 demo: deps
 	$(MAKE) all-kernels tools
