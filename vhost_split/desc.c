@@ -129,7 +129,8 @@ static int vhs_chain_add(const struct vhs_walk *w, const struct vhs_desc *d,
 		c->nin = n - c->nout;
 	} else {
 		if (c->nin)
-			return vhs_chain_fail(c, -EINVAL, "readable descriptor after a writable one");
+			return vhs_chain_fail(c, -EINVAL,
+					      "readable descriptor after a writable one");
 		c->out_len += len;
 		if (c->out_len > VHS_DESC_MAX_LEN)
 			return vhs_chain_fail(c, -EINVAL, "readable chain longer than 4 GiB");
@@ -211,7 +212,8 @@ int vhs_desc_walk(const struct vhs_walk *w, __u32 head, struct vhs_chain *c)
 		flags = le16_to_cpu(d.flags);
 		if (flags & VRING_DESC_F_INDIRECT) {
 			if (!w->indirect_ok)
-				return vhs_chain_fail(c, -EINVAL, "indirect descriptor not negotiated");
+				return vhs_chain_fail(c, -EINVAL,
+						      "indirect descriptor not negotiated");
 			if (flags & VRING_DESC_F_NEXT)
 				return vhs_chain_fail(c, -EINVAL, "indirect descriptor with NEXT");
 			return vhs_walk_indirect(w, &d, c);

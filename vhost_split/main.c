@@ -213,6 +213,11 @@ static long vhs_reset_owner(struct vhs_dev *dev)
 	return err;
 }
 
+static bool vhs_dev_running(struct vhs_dev *dev)
+{
+	return dev->vqs[VHS_VQ_RX].sock || dev->vqs[VHS_VQ_TX].sock;
+}
+
 static bool vhs_dev_log_access_ok(struct vhs_dev *dev, const struct vhs_mem *mem)
 {
 	int i;
@@ -355,14 +360,9 @@ static long vhs_set_mem_table(struct vhs_dev *dev, struct vhost_memory __user *m
 	}
 	if (vhs_mem_check(mem))
 		goto out;
-	for (i = 0; i < mem->nregions; i++) {
-		u64 uaddr = mem->regions[i].uaddr;
-
-		if ((u64)(unsigned long)uaddr != uaddr ||
-		    !access_ok((void __user *)(unsigned long)uaddr,
-			       mem->regions[i].size))
-			goto out;
-	}
+	/* As stock: idle rings are checked when their backend is attached. */
+	if (vhs_dev_running(dev) && !vhs_mem_access_ok(mem))
+		goto out;
 	if ((dev->features & (1ULL << VHOST_F_LOG_ALL)) &&
 	    !vhs_dev_log_access_ok(dev, mem))
 		goto out;

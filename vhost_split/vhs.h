@@ -79,7 +79,7 @@ struct vhs_vq {
 	struct vhs_dev *dev;
 	unsigned int index;		/* VHS_VQ_RX or VHS_VQ_TX */
 	u8 dir;				/* enum vr_sched_dir */
-	struct mutex mutex;
+	struct mutex mutex;		/* held by the worker per batch */
 
 	/* Ring configuration and state. Protected by mutex. */
 	u32 num;
@@ -105,7 +105,8 @@ struct vhs_vq {
 	struct file *kick;
 	struct eventfd_ctx *call_ctx;
 	struct eventfd_ctx *err_ctx;
-	struct socket *sock;		/* backend, holds a file reference */
+	/* Backend, holds a file reference. Also under dev->mutex. */
+	struct socket *sock;
 	struct ptr_ring *rx_ring;	/* tap/tun ring of sock (RX only) */
 	struct vhs_rxq rxq;
 	struct vhs_poll kick_poll;
@@ -129,7 +130,7 @@ struct vhs_vq {
 #define VHS_WORK_QUEUED		0
 
 struct vhs_dev {
-	struct mutex mutex;
+	struct mutex mutex;		/* serializes ioctls and release */
 	u32 id;
 
 	/* Protected by mutex. */
@@ -162,6 +163,7 @@ int vhs_log_write(struct vhs_vq *vq, u64 gpa, u64 len);
 bool vhs_ring_access_ok(struct vhs_vq *vq, u32 num, void __user *desc,
 			void __user *avail, void __user *used);
 bool vhs_vq_access_ok(struct vhs_vq *vq);
+bool vhs_mem_access_ok(const struct vhs_mem *mem);
 bool vhs_vq_log_access_ok(struct vhs_vq *vq, void __user *log_base);
 bool vhs_mem_log_access_ok(const struct vhs_mem *mem, void __user *log_base);
 int vhs_vq_init_access(struct vhs_vq *vq);

@@ -361,9 +361,26 @@ bool vhs_ring_access_ok(struct vhs_vq *vq, u32 num, void __user *desc,
 	       access_ok(used, vhs_used_size(vq, num));
 }
 
+/* Every region lies in user space (copies check again, this is early). */
+bool vhs_mem_access_ok(const struct vhs_mem *mem)
+{
+	u32 i;
+
+	for (i = 0; i < mem->nregions; i++) {
+		u64 uaddr = mem->regions[i].uaddr;
+
+		if ((u64)(unsigned long)uaddr != uaddr ||
+		    !access_ok((void __user *)(unsigned long)uaddr,
+			       mem->regions[i].size))
+			return false;
+	}
+	return true;
+}
+
 bool vhs_vq_access_ok(struct vhs_vq *vq)
 {
 	return vhs_ring_access_ok(vq, vq->num, vq->desc, vq->avail, vq->used) &&
+	       vhs_mem_access_ok(vq->mem) &&
 	       vhs_vq_log_access_ok(vq, vq->log_base);
 }
 
