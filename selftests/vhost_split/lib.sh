@@ -1,0 +1,57 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared setup for the vhost_split selftests (sourced).
+#
+#   +------------------- netns $VT_NS -------------------+
+#   |  vnetdrv --tap vtX  ==  tap vtX  (ingress: mirred  |
+#   |                         egress redirect to vtX)    |
+#   +----------------------------------------------------+
+#
+# Every frame the device transmits into vtX is sent straight back out of
+# vtX, i.e. to the same device's RX queue: a loopback with no bridge and no
+# IP stack in the path.
+
+VT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+VT_ROOT=${PVR_ROOT:-$(cd "$VT_DIR/../.." && pwd)}
+. "$VT_ROOT/selftests/lib/ktap.sh"
+VT_NS=vt-$$-$RANDOM
+VT_DRV="$VT_DIR/vnetdrv"
+VT_RAW="$VT_DIR/rawpkt"
+VT_DEVS="/dev/vhost-net /dev/vhost-split"
+
+vt_ns_setup() {
+	ip netns add "$VT_NS" || return 1
+	ip -n "$VT_NS" link set lo up
+	ip netns exec "$VT_NS" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1 >/dev/null
+}
+
+vt_cleanup() {
+	ip netns del "$VT_NS" 2>/dev/null
+}
+
+# vt_tap NAME [loop]: persistent tap in the netns, up; with "loop" add the
+# mirred loop on its ingress.
+vt_tap() {
+	ip -n "$VT_NS" tuntap add dev "$1" mode tap vnet_hdr || return 1
+	ip -n "$VT_NS" link set "$1" up || return 1
+	[ "${2:-}" = loop ] || return 0
+	tc -n "$VT_NS" qdisc add dev "$1" ingress || return 1
+	tc -n "$VT_NS" filter add dev "$1" ingress matchall \
+		action mirred egress redirect dev "$1" || return 1
+}
+
+vt_drv() {
+	timeout --kill-after=5 "${VT_TMO:-60}" ip netns exec "$VT_NS" "$VT_DRV" "$@"
+}
+
+# vt_need_programs: fail the whole test if the helpers are not built
+vt_need_programs() {
+	if [ ! -x "$VT_DRV" ] || [ ! -x "$VT_RAW" ]; then
+		echo "# vnetdrv/rawpkt not built: run make -C selftests/vhost_split"
+		exit 1
+	fi
+	modprobe -q act_mirred 2>/dev/null
+	modprobe -q cls_matchall 2>/dev/null
+	modprobe -q sch_ingress 2>/dev/null
+	return 0
+}
