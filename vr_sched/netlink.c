@@ -652,7 +652,8 @@ static int vr_nl_link_get_dumpit(struct sk_buff *skb,
 	rtnl_lock();
 	cb->seq = vr_links_gen;
 	list_for_each_entry(link, &vr_links, list) {
-		if (!net_eq(dev_net(link->dev), net))
+		if (!net_eq(dev_net(link->dev), net) ||
+		    link->dev->reg_state != NETREG_REGISTERED)
 			continue;
 		if (idx++ < cb->args[0])
 			continue;

@@ -173,7 +173,12 @@ int vr_link_register(struct vr_link *link)
 		return -EINVAL;
 	list_add_tail(&link->list, &vr_links);
 	vr_links_gen++;
-	vr_nl_notify_link(link, VR_SCHED_CMD_LINK_NEW_NTF);
+	/*
+	 * A link kind registers from its newlink, before the device is: then
+	 * the NETDEV_REGISTER notifier below announces it, with its ifindex.
+	 */
+	if (link->dev->reg_state == NETREG_REGISTERED)
+		vr_nl_notify_link(link, VR_SCHED_CMD_LINK_NEW_NTF);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(vr_link_register);
@@ -191,13 +196,37 @@ void vr_link_notify(struct vr_link *link)
 {
 	ASSERT_RTNL();
 	vr_links_gen++;
-	vr_nl_notify_link(link, VR_SCHED_CMD_LINK_CHANGE_NTF);
+	if (link->dev->reg_state == NETREG_REGISTERED)
+		vr_nl_notify_link(link, VR_SCHED_CMD_LINK_CHANGE_NTF);
 }
 EXPORT_SYMBOL_GPL(vr_link_notify);
 
+static int vr_netdev_event(struct notifier_block *nb, unsigned long event,
+			   void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct vr_link *link;
+
+	ASSERT_RTNL();
+	if (event != NETDEV_REGISTER && event != NETDEV_CHANGENAME)
+		return NOTIFY_DONE;
+	link = vr_link_find(dev);
+	if (!link)
+		return NOTIFY_DONE;
+	vr_links_gen++;
+	vr_nl_notify_link(link, event == NETDEV_REGISTER ?
+			  VR_SCHED_CMD_LINK_NEW_NTF :
+			  VR_SCHED_CMD_LINK_CHANGE_NTF);
+	return NOTIFY_OK;
+}
+
+static struct notifier_block vr_netdev_nb = {
+	.notifier_call = vr_netdev_event,
+};
+
 int vr_registry_init(void)
 {
-	return 0;
+	return register_netdevice_notifier(&vr_netdev_nb);
 }
 
 void vr_registry_exit(void)
@@ -205,6 +234,7 @@ void vr_registry_exit(void)
 	struct vr_rule *rule;
 	unsigned long id;
 
+	unregister_netdevice_notifier(&vr_netdev_nb);
 	/* Data-plane modules depend on us: nothing can be registered now. */
 	WARN_ON(!xa_empty(&vr_workers));
 	WARN_ON(!list_empty(&vr_links));
