@@ -90,8 +90,10 @@ warn sparse:
 		$(MAKE) --no-print-directory KVER=$$k BUILD=$$b sync; \
 		echo "  $@ $$k"; \
 		if [ $@ = warn ]; then flags="W=1"; else flags="C=2"; fi; \
-		$(MAKE) -s -C /lib/modules/$$k/build M=$$b $$flags modules \
+		$(MAKE) -C /lib/modules/$$k/build M=$$b $$flags modules \
 			> $$b.log 2>&1 || { cat $$b.log; exit 1; }; \
+		if [ $@ = sparse ] && ! grep -q '^  CHECK ' $$b.log; then \
+			echo "sparse: did not run (is it installed?)"; exit 1; fi; \
 		if grep -E '(warning|error):' $$b.log | grep -F "$$b/"; then \
 			echo "$@: diagnostics in pvr sources for $$k"; exit 1; fi; \
 	done; echo "$@: clean on: $(KERNELS)"
