@@ -42,11 +42,14 @@ size_t frame_build(uint8_t *p, size_t len, uint32_t seq, bool gso)
 {
 	size_t l4 = gso ? TCP_LEN : UDP_LEN, off = ETH_LEN + IP_LEN + l4, i;
 	uint8_t *ip = p + ETH_LEN, *th = ip + IP_LEN;
-	uint32_t w[3] = { htonl(VNET_MAGIC), htonl(seq), htonl(len) };
+	uint32_t w[3];
 	uint16_t v;
 
 	if (len < off + sizeof(w))
 		len = off + sizeof(w);
+	w[0] = htonl(VNET_MAGIC);
+	w[1] = htonl(seq);
+	w[2] = htonl(len);
 	memcpy(p, dst_mac, 6);
 	memcpy(p + 6, src_mac, 6);
 	p[12] = 0x08;

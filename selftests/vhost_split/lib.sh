@@ -55,3 +55,66 @@ vt_need_programs() {
 	modprobe -q sch_ingress 2>/dev/null
 	return 0
 }
+
+# vt_run NAME DEV ARGS...: one TAP point from a vnetdrv run in the netns;
+# a missing device is a failure (the module is expected to be loaded).
+vt_run() {
+	local name=$1 dev=$2 out rc
+	shift 2
+	if [ ! -c "$dev" ]; then
+		ktap_fail "$name # $dev missing"
+		return 1
+	fi
+	out=$(vt_drv "$@" --dev "$dev" 2>&1)
+	rc=$?
+	echo "$out" | sed 's/^/# /'
+	if [ $rc -eq 0 ]; then
+		ktap_ok "$name"
+	else
+		ktap_fail "$name (exit $rc)"
+	fi
+	VT_OUT=$out
+	return $rc
+}
+
+vt_devname() {
+	basename "$1"
+}
+
+# vt_forward NAME DEV COUNT [PPS]: rawpkt -> vtf0 -> device A RX ->
+# vnetdrv forward (dst MAC, TTL, checksum) -> device B TX -> vtf1 -> rawpkt
+# counter, which checks every frame's rewrite. Needs taps vtf0, vtf1.
+vt_forward() {
+	local name=$1 dev=$2 n=$3 pps=${4:-4000} log cnt i rc
+	if [ ! -c "$dev" ]; then
+		ktap_fail "$name # $dev missing"
+		return 1
+	fi
+	log=$(mktemp) cnt=$(mktemp)
+	timeout 120 ip netns exec "$VT_NS" "$VT_DRV" forward --dev "$dev" \
+		--tap vtf0 --tap vtf1 --count "$n" --timeout 3000 --no-drop \
+		>"$log" 2>&1 &
+	local fpid=$!
+	for i in $(seq 100); do
+		grep -q ready "$log" && break
+		sleep 0.1
+	done
+	timeout 120 ip netns exec "$VT_NS" "$VT_RAW" count vtf1 "$n" 60000 fwd \
+		02:00:00:00:00:03 >"$cnt" 2>&1 &
+	local cpid=$!
+	for i in $(seq 100); do
+		grep -q listening "$cnt" && break
+		sleep 0.1
+	done
+	ip netns exec "$VT_NS" "$VT_RAW" send vtf0 "$n" "$pps" | sed 's/^/# send /'
+	wait $cpid
+	rc=$?
+	wait $fpid
+	sed 's/^/# /' "$log" "$cnt"
+	if [ $rc -eq 0 ] && grep -q '"packets":'"$n," "$log"; then
+		ktap_ok "$name"
+	else
+		ktap_fail "$name"
+	fi
+	rm -f "$log" "$cnt"
+}

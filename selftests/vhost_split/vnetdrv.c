@@ -476,6 +476,12 @@ static bool port_report(struct port *p, const char *mode, int ms)
 	bool ok = p->rcvd == cfg.count && !p->corrupt && !p->dup &&
 		  !p->lost_calls && !p->dev_errors && !p->log_fail &&
 		  !rx_err && !tx_err;
+	unsigned int straddling = p->d.vq[0].straddling + p->d.vq[1].straddling;
+
+	if (cfg.nregions > 1 && !straddling) {
+		fprintf(stderr, "vnetdrv: --regions: no buffer straddles a region\n");
+		ok = false;
+	}
 
 	printf("{\"mode\":\"%s\",\"dev\":\"%s\",\"backend\":\"%s\",\"features\":\"%#llx\","
 	       "\"sent\":%llu,\"received\":%llu,\"bytes\":%llu,\"corrupt\":%llu,"
@@ -490,7 +496,7 @@ static bool port_report(struct port *p, const char *mode, int ms)
 	       (unsigned long long)p->dup, (unsigned long long)p->foreign,
 	       (unsigned long long)p->lost_calls,
 	       (unsigned long long)p->dev_errors,
-	       p->d.vq[0].straddling + p->d.vq[1].straddling, p->nwr,
+	       straddling, p->nwr,
 	       (unsigned long long)p->log_fail,
 	       (unsigned long long)p->detached_progress,
 	       (unsigned long long)p->d.vq[VNET_TX].kicks,
@@ -581,6 +587,7 @@ static int mode_loopback(void)
 /* ---- forward: a router stand-in ---- */
 
 static struct port *fwd_out;
+static unsigned int fwd_wait_ms, fwd_batch;
 
 static void fwd_frame(struct port *p, uint8_t *f, size_t len)
 {
@@ -603,9 +610,32 @@ static void fwd_frame(struct port *p, uint8_t *f, size_t len)
 	ip[10] = s >> 8;
 	ip[11] = s & 0xff;
 	if (port_tx(fwd_out, f, len, false)) {
-		p->drops++;
-		return;
+		/*
+		 * TX ring full: publish what is queued and give the device
+		 * a bounded time to complete some (--no-drop), else drop as
+		 * a router would.
+		 */
+		struct vq *tq = &fwd_out->d.vq[VNET_TX];
+		uint64_t until = now_ns() + fwd_wait_ms * 1000000ULL;
+		bool sent = false;
+
+		port_tx_flush(fwd_out);
+		while (fwd_wait_ms && now_ns() < until) {
+			vq_want_call(tq);
+			if (!vq_has_used(tq))
+				efd_wait(tq->call, 10);
+			if (!port_tx(fwd_out, f, len, false)) {
+				sent = true;
+				break;
+			}
+		}
+		if (!sent) {
+			p->drops++;
+			return;
+		}
 	}
+	if (++fwd_batch % 32 == 0)
+		port_tx_flush(fwd_out);
 	p->rcvd++;
 	p->bytes += len;
 }
@@ -748,7 +778,7 @@ static void usage(void)
 		"  --reset           RESET_OWNER after the run and run again\n"
 		"  --detach N        detach/attach the backend N times under traffic\n"
 		"  --timeout MS      give up after MS without progress (default 5000)\n"
-		"  --duration MS --bidir --dst-mac M   (forward)\n"
+		"  --duration MS --bidir --dst-mac M --no-drop  (forward)\n"
 		"  --case NAME|all   (hostile)\n");
 }
 
@@ -784,7 +814,7 @@ int main(int argc, char **argv)
 		{ "reset", 0, 0, 'x' }, { "detach", 1, 0, 'a' },
 		{ "timeout", 1, 0, 'T' }, { "duration", 1, 0, 'u' },
 		{ "bidir", 0, 0, 'B' }, { "dst-mac", 1, 0, 'M' },
-		{ "case", 1, 0, 'c' }, { 0 }
+		{ "case", 1, 0, 'c' }, { "no-drop", 0, 0, 'N' }, { 0 }
 	};
 	const char *mode;
 	size_t maxsz = 0;
@@ -848,6 +878,7 @@ int main(int argc, char **argv)
 				return 2;
 			break;
 		case 'c': cfg.hcase = optarg; break;
+		case 'N': fwd_wait_ms = 1000; break;
 		default:
 			usage();
 			return 2;
@@ -900,6 +931,10 @@ int main(int argc, char **argv)
 		return mode_hostile(&cfg.o, cfg.kind, cfg.tap[0],
 				    cfg.ntap > 1 ? cfg.tap[1] : NULL,
 				    cfg.hcase ? cfg.hcase : "all");
+	if (!strcmp(mode, "list-hostile")) {
+		hostile_list();
+		return 0;
+	}
 	if (!strcmp(mode, "misuse"))
 		return mode_misuse(cfg.o.dev, cfg.ntap ? cfg.tap[0] : NULL);
 	usage();
