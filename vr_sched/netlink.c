@@ -672,12 +672,17 @@ static int vr_nl_link_get_dumpit(struct sk_buff *skb,
 	return skb->len;
 }
 
+/*
+ * Weights come one attribute per queue. With queues attached their count
+ * must match the enabled queues; the link kind checks the rest.
+ */
 static int vr_nl_link_parse_weights(struct genl_info *info,
-				    struct vr_link_config *cfg,
-				    unsigned int nqueues)
+				    struct vr_link *link,
+				    struct vr_link_config *cfg)
 {
+	unsigned int n = 0, nenabled = 0, i, nq;
 	struct nlattr *first = NULL, *nla;
-	unsigned int n = 0;
+	struct vr_queue_stats qs;
 	int rem;
 
 	nlmsg_for_each_attr(nla, info->nlhdr, GENL_HDRLEN, rem) {
@@ -685,15 +690,23 @@ static int vr_nl_link_parse_weights(struct genl_info *info,
 			continue;
 		if (!first)
 			first = nla;
-		if (n < VR_LINK_MAX_QUEUES)
-			cfg->weights[n] = nla_get_u32(nla);
-		n++;
+		if (n == VR_LINK_MAX_QUEUES) {
+			NL_SET_ERR_MSG_ATTR(info->extack, nla, "too many weights");
+			return -EINVAL;
+		}
+		cfg->weights[n++] = nla_get_u32(nla);
 	}
 	if (!first)
 		return 0;
-	if (n != nqueues) {
+	nq = min(link->ops->queue_count(link), VR_LINK_MAX_QUEUES);
+	for (i = 0; i < nq; i++) {
+		memset(&qs, 0, sizeof(qs));
+		link->ops->queue_stats(link, i, &qs);
+		nenabled += !!qs.enabled;
+	}
+	if (nenabled && n != nenabled) {
 		NL_SET_ERR_MSG_ATTR(info->extack, first,
-				    "weight count differs from the link's queue count (one weight per queue)");
+				    "weight count differs from the link's enabled queue count (one weight per queue)");
 		return -EINVAL;
 	}
 	cfg->nweights = n;
@@ -730,8 +743,7 @@ static int vr_nl_link_set_doit(struct sk_buff *skb, struct genl_info *info)
 		cfg->skip_full = nla_get_u8(tb[VR_SCHED_A_LINK_SKIP_FULL]);
 		changed |= VR_LINK_CFG_SKIP_FULL;
 	}
-	err = vr_nl_link_parse_weights(info, cfg,
-				       link->ops->queue_count(link));
+	err = vr_nl_link_parse_weights(info, link, cfg);
 	if (err < 0)
 		goto out_unlock;
 	if (err > 0)

@@ -36,7 +36,7 @@ static int vr_parse_cpus(struct cpumask *mask, const struct nlattr *attr,
 {
 	/* The policy guarantees a NUL-terminated string. */
 	if (cpulist_parse(nla_data(attr), mask)) {
-		NL_SET_ERR_MSG_ATTR(extack, attr, "invalid CPU list");
+		NL_SET_ERR_MSG_ATTR(extack, attr, "invalid CPU list (syntax, or a CPU number beyond the possible CPUs)");
 		return -EINVAL;
 	}
 	if (cpumask_empty(mask)) {
@@ -235,9 +235,16 @@ int vr_thread_apply(struct task_struct *task, const struct cpumask *cpus,
 		NL_SET_ERR_MSG(extack, "CPU list names CPUs this thread may not run on");
 		return -EINVAL;
 	}
-	if (cpus && will_dl) {
+	/*
+	 * The scheduler refuses SCHED_DEADLINE to user space unless the task
+	 * may run on its whole root domain (admission control is per root
+	 * domain); sched_setattr_nocheck() skips that check, so make it here
+	 * against the active CPUs.
+	 */
+	if (will_dl && (cpus || !was_dl) &&
+	    !cpumask_subset(cpu_active_mask, cpus ?: task->cpus_ptr)) {
 		NL_SET_ERR_MSG(extack,
-			       "SCHED_DEADLINE needs the worker allowed on every CPU of its root domain: do not set cpus with policy deadline");
+			       "SCHED_DEADLINE needs the worker allowed on every active CPU (its root domain): widen its cpus first");
 		return -EINVAL;
 	}
 	if (!cpus)
