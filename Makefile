@@ -42,7 +42,7 @@ BUILD := $(TOP)/.build/$(KVER)
 SRC_DIRS := Kbuild compat include $(MODULES)
 
 .PHONY: all modules modules-locked testmods all-kernels warn sparse style tools vm-test check \
-	check-debug bench bench-quick demo install dkms-build clean deps sync fuzz
+	check-debug bench bench-quick demo install dkms-build clean deps sync fuzz spec-check
 
 all: modules
 
@@ -101,6 +101,13 @@ warn sparse:
 style:
 	@$(TOP)/scripts/checkpatch.sh
 
+# The UAPI header matches the YNL spec and compiles in user space alone.
+spec-check:
+	@python3 $(TOP)/vr_sched/check-spec.py
+	@printf '#include <linux/vr_sched.h>\nint main(void) { return 0; }\n' | \
+		$(CC) -Wall -Wextra -Werror -I$(TOP)/include/uapi -x c - -o /dev/null && \
+		echo "spec-check: include/uapi/linux/vr_sched.h is userspace-clean"
+
 # libFuzzer targets built from the kernel sources (fuzz/): FUZZ_SECONDS per
 # target; make check runs a short bounded pass.
 FUZZ_SECONDS ?= 600
@@ -119,6 +126,7 @@ check: deps
 	$(MAKE) warn
 	$(MAKE) sparse
 	$(MAKE) style
+	$(MAKE) spec-check
 	$(MAKE) dkms-build
 	$(MAKE) fuzz FUZZ_SECONDS=30
 	$(MAKE) vm-test
