@@ -28,7 +28,7 @@ codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
 
 # Common packages (both releases).
 PKGS="build-essential make gcc bc bison flex libelf-dev libssl-dev kmod
-sparse dkms libmnl-dev pkg-config iproute2 ethtool
+sparse dkms libmnl-dev pkg-config iproute2 ethtool libcap2-bin jq
 qemu-system-x86 qemu-utils busybox-static
 python3 python3-yaml python3-jsonschema python3-requests python3-argcomplete
 dpdk dpdk-dev gnuplot-nox util-linux procps xz-utils ca-certificates rsync
