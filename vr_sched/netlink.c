@@ -85,9 +85,10 @@ static const struct nla_policy vr_link_nl_policy[VR_SCHED_A_LINK_MAX + 1] = {
 
 /* A required attribute, with an extack message naming it. */
 #define vr_nl_require(info, attr, msg) ({			\
+	struct genl_info *__info = (info);			\
 	int __err = 0;						\
-	if (!(info)->attrs[attr]) {				\
-		NL_SET_ERR_MSG((info)->extack, msg);		\
+	if (!__info->attrs[attr]) {				\
+		NL_SET_ERR_MSG(__info->extack, msg);		\
 		__err = -EINVAL;				\
 	}							\
 	__err;							\

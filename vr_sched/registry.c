@@ -25,7 +25,7 @@
 
 #include "vr_sched.h"
 
-DEFINE_MUTEX(vr_lock);
+DEFINE_MUTEX(vr_lock);			/* Workers, rules, their counters. */
 DEFINE_XARRAY_ALLOC1(vr_workers);	/* Protected by vr_lock. */
 DEFINE_XARRAY_ALLOC1(vr_rules);		/* Protected by vr_lock. */
 /* Dump generations start at 1: genl_dump_check_consistent() ignores 0. */

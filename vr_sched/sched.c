@@ -36,7 +36,7 @@ static int vr_parse_cpus(struct cpumask *mask, const struct nlattr *attr,
 {
 	/* The policy guarantees a NUL-terminated string. */
 	if (cpulist_parse(nla_data(attr), mask)) {
-		NL_SET_ERR_MSG_ATTR(extack, attr, "invalid CPU list (syntax, or a CPU number beyond the possible CPUs)");
+		NL_SET_ERR_MSG_ATTR(extack, attr, "invalid CPU list (syntax or CPU number)");
 		return -EINVAL;
 	}
 	if (cpumask_empty(mask)) {
