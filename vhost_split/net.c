@@ -130,6 +130,10 @@ void vhs_handle_tx(struct vhs_vq *vq, u64 *pkts, u64 *bytes)
 			vhs_poll_start(&vq->sock_poll, sock->file);
 			break;
 		}
+		if (unlikely(err == -EFAULT)) {
+			vhs_vq_fail(vq, err, "TX buffer not readable");
+			break;
+		}
 		if (err < 0)
 			pr_debug("dev %u: TX sendmsg: %d, packet dropped\n",
 				 vq->dev->id, err);
@@ -382,6 +386,10 @@ void vhs_handle_rx(struct vhs_vq *vq, u64 *pkts, u64 *bytes)
 		iov_iter_advance(&msg.msg_iter, vq->vhost_hlen);
 		err = sock->ops->recvmsg(sock, &msg, sock_len,
 					 MSG_DONTWAIT | MSG_TRUNC);
+		if (unlikely(err == -EFAULT)) {
+			vhs_vq_fail(vq, err, "RX buffer not writable");
+			break;
+		}
 		if (unlikely(err != sock_len)) {
 			/* Somebody else read the socket meanwhile. */
 			pr_debug("dev %u: RX recvmsg %d, expected %zu\n",

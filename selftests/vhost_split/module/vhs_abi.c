@@ -11,6 +11,8 @@
  *        --seconds S  bidirectional load for S seconds instead
  *        --workers    check the vhs-rx/tx-<pid> threads (name, cgroup,
  *                     CPU time under load when pinned to different CPUs)
+ *   vhs_abi hostile DEV...       hostile guest: each bad ring stops with
+ *                                the error eventfd signalled
  *   vhs_abi hold DEV             open + SET_OWNER, print "ready", wait
  *
  * Output is TAP; exit 0 pass, 1 fail, 4 skip.
@@ -790,6 +792,190 @@ static int traffic(const char *dev, int argc, char **argv)
 	return 0;
 }
 
+/* ------------------------------------------------------------ hostile */
+
+enum hcase {
+	H_ADDR, H_ZERO, H_4G, H_LOOP, H_IND_NEXT, H_IND_NESTED, H_IND_LEN,
+	H_AVAIL_JUMP, H_HEAD, H_USED_RO, H_UNMAPPED, H_SPAN, H_MAX
+};
+
+static const char *const hname[H_MAX] = {
+	"descriptor address outside the memory table",
+	"zero-length chain",
+	"chain of more than 4 GiB",
+	"chain loop",
+	"INDIRECT with NEXT",
+	"nested indirect",
+	"indirect table length not a multiple of 16",
+	"avail index jumps by more than the ring size",
+	"head index >= ring size",
+	"used ring read-only",
+	"guest memory unmapped while running",
+	"buffer spanning two memory regions (legal)",
+};
+
+static bool wait_fd(int fd, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	uint64_t v;
+
+	if (poll(&p, 1, ms) != 1)
+		return false;
+	return read(fd, &v, sizeof(v)) == sizeof(v);
+}
+
+/*
+ * One fresh device per case on a shared tap. Regions: [GPA_BASE, +4M) and,
+ * from 8 GiB, a 2 MiB window onto a second mapping (for spanning buffers)
+ * followed by 8 GiB of address space for length games.
+ */
+static void hostile_case(const char *dev, int tap, int pkt, enum hcase hc)
+{
+	struct vhost_memory_region reg[3];
+	struct vhost_vring_file be = { 1, tap };
+	uint64_t feat = (1ULL << VIRTIO_F_VERSION_1) |
+			(1ULL << VIRTIO_RING_F_INDIRECT_DESC);
+	struct ctx c = { 0 };
+	uint8_t *mem2, *b;
+	struct vring_desc *d, *ind;
+	bool bad = hc != H_SPAN;
+	uint32_t seq;
+	bool ok;
+
+	c.len = 60;
+	c.hdr_len = sizeof(struct virtio_net_hdr_mrg_rxbuf);
+	c.fd = open(dev, O_RDWR);
+	c.mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	mem2 = mmap(NULL, 2UL << 20, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	reg[0] = (struct vhost_memory_region){ GPA_BASE, MEM_SIZE, (uintptr_t)c.mem, 0 };
+	reg[1] = (struct vhost_memory_region){ 8ULL << 30, 2UL << 20, (uintptr_t)mem2, 0 };
+	reg[2] = (struct vhost_memory_region){ (8ULL << 30) + (2UL << 20), 8ULL << 30,
+					       (uintptr_t)c.mem, 0 };
+	if (c.fd < 0 || xioctl(c.fd, VHOST_SET_OWNER, NULL) ||
+	    xioctl(c.fd, VHOST_SET_FEATURES, &feat) || mem_table(c.fd, 3, 0, reg) ||
+	    ring_setup(&c, &c.rx, 0) || ring_setup(&c, &c.tx, 1) ||
+	    xioctl(c.fd, VHOST_NET_SET_BACKEND, &be)) {
+		ktap_test(0, "%s: hostile %s: setup: %s", dev, hname[hc], strerror(errno));
+		goto out;
+	}
+
+	d = c.tx.desc;
+	b = buf_of(&c, true, 0);
+	memset(b, 0, c.hdr_len);
+	fill_frame(b + c.hdr_len, c.len, 4242);
+	d[0].addr = gpa(&c, b);
+	d[0].len = c.hdr_len + c.len;
+	d[0].flags = 0;
+	ind = ind_of(&c, true, 0);
+	switch (hc) {
+	case H_ADDR:
+		d[0].addr = 0x1000;
+		break;
+	case H_ZERO:
+		d[0].len = 0;
+		break;
+	case H_4G:
+		ind[0] = (struct vring_desc){ (8ULL << 30) + (2UL << 20), 0x80000000u,
+					      VRING_DESC_F_NEXT, 1 };
+		ind[1] = (struct vring_desc){ (8ULL << 30) + (2UL << 20), 0x80000000u, 0, 0 };
+		d[0] = (struct vring_desc){ gpa(&c, ind), 32, VRING_DESC_F_INDIRECT, 0 };
+		break;
+	case H_LOOP:
+		d[0].flags = VRING_DESC_F_NEXT;
+		d[0].next = 1;
+		d[1] = d[0];
+		d[1].next = 0;
+		break;
+	case H_IND_NEXT:
+		ind[0] = d[0];
+		d[0] = (struct vring_desc){ gpa(&c, ind), 16,
+					    VRING_DESC_F_INDIRECT | VRING_DESC_F_NEXT, 1 };
+		d[1] = ind[0];
+		break;
+	case H_IND_NESTED:
+		ind[0] = (struct vring_desc){ gpa(&c, ind + 1), 16, VRING_DESC_F_INDIRECT, 0 };
+		ind[1] = d[0];
+		d[0] = (struct vring_desc){ gpa(&c, ind), 16, VRING_DESC_F_INDIRECT, 0 };
+		break;
+	case H_IND_LEN:
+		ind[0] = d[0];
+		d[0] = (struct vring_desc){ gpa(&c, ind), 20, VRING_DESC_F_INDIRECT, 0 };
+		break;
+	case H_SPAN:
+		/* 30 bytes at the end of region 1, the rest at the start of 2. */
+		memcpy(mem2 + (2UL << 20) - 30, b, 30);
+		memcpy(c.mem, b + 30, d[0].len - 30);
+		d[0].addr = (8ULL << 30) + (2UL << 20) - 30;
+		break;
+	default:
+		break;
+	}
+	/* Before the chain is visible, so no earlier run can take it. */
+	if (hc == H_USED_RO)
+		mprotect(c.tx.used, 4096, PROT_READ);
+	if (hc == H_UNMAPPED)
+		munmap(c.mem + (2UL << 20), 1UL << 20);
+	if (hc == H_AVAIL_JUMP) {
+		c.tx.avail->ring[0] = 0;
+		__atomic_store_n(&c.tx.avail->idx, RING_NUM + 5, __ATOMIC_RELEASE);
+	} else if (hc == H_HEAD) {
+		ring_publish(&c.tx, RING_NUM + 3);
+	} else {
+		ring_publish(&c.tx, 0);
+	}
+	ring_kick(&c.tx);
+
+	if (bad) {
+		ok = wait_fd(c.tx.err, 5000);
+		ktap_test(ok, "%s: hostile %s: ring stopped, error eventfd signalled",
+			  dev, hname[hc]);
+	} else {
+		uint8_t p[2048];
+		ssize_t n;
+		uint64_t t0 = now_ms();
+
+		ok = false;
+		while (!ok && now_ms() - t0 < 5000) {
+			n = recv(pkt, p, sizeof(p), MSG_DONTWAIT);
+			if (n > 0 && frame_ok(p, n, &seq) && seq == 4242)
+				ok = true;
+			else if (n <= 0)
+				usleep(10000);
+		}
+		ktap_test(ok && !wait_fd(c.tx.err, 0), "%s: %s: frame sent intact",
+			  dev, hname[hc]);
+	}
+out:
+	if (c.fd >= 0)
+		close(c.fd);
+	munmap(c.mem, MEM_SIZE);
+	munmap(mem2, 2UL << 20);
+}
+
+static void hostile(const char *dev)
+{
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
+	char ifname[IFNAMSIZ];
+	int tap, pkt, i;
+
+	snprintf(ifname, sizeof(ifname), "vhsh%d", getpid() % 100000);
+	tap = tap_open(ifname, true, sizeof(struct virtio_net_hdr_mrg_rxbuf));
+	if (tap < 0) {
+		ktap_test(0, "%s: hostile: tap setup: %s", dev, strerror(errno));
+		return;
+	}
+	pkt = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
+	sll.sll_protocol = htons(ETH_P_ALL);
+	sll.sll_ifindex = if_nametoindex(ifname);
+	bind(pkt, (struct sockaddr *)&sll, sizeof(sll));
+	for (i = 0; i < H_MAX; i++)
+		hostile_case(dev, tap, pkt, i);
+	close(pkt);
+	close(tap);
+}
+
 static int hold(const char *dev)
 {
 	int fd = open(dev, O_RDWR);
@@ -821,6 +1007,9 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "errnos")) {
 		for (i = 2; i < argc; i++)
 			errnos(argv[i]);
+	} else if (!strcmp(argv[1], "hostile")) {
+		for (i = 2; i < argc; i++)
+			hostile(argv[i]);
 	} else if (!strcmp(argv[1], "traffic")) {
 		traffic(argv[2], argc - 3, argv + 3);
 	} else {
