@@ -8,6 +8,10 @@
  *        --frames N   frames each way (default 200)
  *        --len L      frame length, 60..1514 (default 60)
  *        --mrg --no-evidx --indirect --vhost-hdr --legacy
+ *        --log        dirty logging: every page written is marked
+ *        --packet     AF_PACKET backend (the tap fd plays the wire)
+ *        --busyloop U busy-poll timeout in microseconds
+ *        --switch     with --seconds: detach/attach backends under load
  *        --seconds S  bidirectional load for S seconds instead
  *        --workers    check the vhs-rx/tx-<pid> threads (name, cgroup,
  *                     CPU time under load when pinned to different CPUs)
@@ -308,8 +312,10 @@ struct ctx {
 	uint8_t *mem;
 	uint64_t features;
 	size_t hdr_len;
-	bool mrg, indirect, vhost_hdr;
+	bool mrg, indirect, vhost_hdr, packet;
 	unsigned int len;
+	uint8_t *log;		/* dirty bitmap when --log */
+	uint64_t log_missing;
 	struct ring rx, tx;
 	uint32_t tx_seq, rx_seq;
 	uint64_t tx_done, rx_done, tx_seen, rx_bad;
@@ -491,6 +497,13 @@ static void tx_capture(struct ctx *c)
 	uint32_t seq;
 	ssize_t n;
 
+	if (c->packet) {
+		/* AF_PACKET backend: the guest's frames leave through the tap. */
+		while ((n = read(c->tap, p, sizeof(p))) > 0)
+			if (frame_ok(p, n, &seq))
+				c->tx_seen++;
+		return;
+	}
 	while ((n = recvfrom(c->pkt, p, sizeof(p), MSG_DONTWAIT,
 			     (struct sockaddr *)&sll, &sl)) > 0) {
 		if (sll.sll_pkttype == PACKET_OUTGOING)
@@ -512,9 +525,24 @@ static void rx_inject(struct ctx *c, unsigned int n)
 
 	for (i = 0; i < n; i++) {
 		fill_frame(p, c->len, c->rx_seq++);
+		if (c->packet) {
+			if (write(c->tap, p, c->len) < 0)
+				continue;
+			continue;
+		}
 		/* A full tap queue drops silently; so may sendto. */
 		sendto(c->pkt, p, c->len, 0, (struct sockaddr *)&to, sizeof(to));
 	}
+}
+
+/* Every page of [addr, addr + len) must be marked dirty. */
+static void log_check(struct ctx *c, uint64_t addr, uint64_t len)
+{
+	uint64_t pg;
+
+	for (pg = addr / 4096; pg <= (addr + len - 1) / 4096; pg++)
+		if (!(c->log[pg / 8] & (1u << (pg % 8))))
+			c->log_missing++;
 }
 
 static void rx_reap(struct ctx *c)
@@ -532,6 +560,8 @@ static void rx_reap(struct ctx *c)
 				ktap_diag("bad RX used elem id %u len %u", e->id, e->len);
 		} else {
 			c->rx_done++;
+			if (c->log)
+				log_check(c, gpa(c, b), e->len);
 		}
 		c->rx.used_seen++;
 		post(c, &c->rx, false, e->id, BUF_SIZE);
@@ -617,7 +647,9 @@ static int traffic(const char *dev, int argc, char **argv)
 	struct vhost_memory_region reg;
 	struct vhost_vring_file be;
 	unsigned int frames = 200, seconds = 0, i;
-	bool evidx = true, legacy = false, workers = false;
+	int backend;
+	bool evidx = true, legacy = false, workers = false, log = false, sw = false;
+	unsigned int busyloop = 0;
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
 	int rxtid = -1, txtid = -1;
 	uint64_t avail, t0;
@@ -644,6 +676,14 @@ static int traffic(const char *dev, int argc, char **argv)
 			legacy = true;
 		else if (!strcmp(argv[i], "--workers"))
 			workers = true;
+		else if (!strcmp(argv[i], "--log"))
+			log = true;
+		else if (!strcmp(argv[i], "--switch"))
+			sw = true;
+		else if (!strcmp(argv[i], "--packet"))
+			c.packet = c.vhost_hdr = true;
+		else if (!strcmp(argv[i], "--busyloop") && i + 1 < (unsigned int)argc)
+			busyloop = atoi(argv[++i]);
 	}
 	if (c.len < 60 || c.len > 1514)
 		c.len = 60;
@@ -651,13 +691,16 @@ static int traffic(const char *dev, int argc, char **argv)
 		     (evidx ? 1ULL << VIRTIO_RING_F_EVENT_IDX : 0) |
 		     (c.mrg ? 1ULL << VIRTIO_NET_F_MRG_RXBUF : 0) |
 		     (c.indirect ? 1ULL << VIRTIO_RING_F_INDIRECT_DESC : 0) |
-		     (c.vhost_hdr ? 1ULL << VHOST_NET_F_VIRTIO_NET_HDR : 0);
+		     (c.vhost_hdr ? 1ULL << VHOST_NET_F_VIRTIO_NET_HDR : 0) |
+		     (log ? 1ULL << VHOST_F_LOG_ALL : 0);
 	c.hdr_len = (legacy && !c.mrg) ? sizeof(struct virtio_net_hdr) :
 		    sizeof(struct virtio_net_hdr_mrg_rxbuf);
-	snprintf(name, sizeof(name), "%s traffic len %u%s%s%s%s%s", dev, c.len,
+	snprintf(name, sizeof(name), "%s traffic len %u%s%s%s%s%s%s%s%s%s", dev, c.len,
 		 c.mrg ? " mrg" : "", evidx ? " evidx" : "",
 		 c.indirect ? " indirect" : "", c.vhost_hdr ? " vhost-hdr" : "",
-		 legacy ? " legacy" : " v1");
+		 legacy ? " legacy" : " v1", log ? " log" : "",
+		 c.packet ? " af_packet" : "", sw ? " switch" : "",
+		 busyloop ? " busyloop" : "");
 
 	c.fd = open(dev, O_RDWR);
 	if (c.fd < 0) {
@@ -666,6 +709,8 @@ static int traffic(const char *dev, int argc, char **argv)
 	}
 	snprintf(c.ifname, sizeof(c.ifname), "vhst%d", getpid() % 100000);
 	c.tap = tap_open(c.ifname, !c.vhost_hdr, c.hdr_len);
+	if (c.tap >= 0 && c.packet)
+		fcntl(c.tap, F_SETFL, O_NONBLOCK);
 	if (c.tap < 0) {
 		ktap_test(0, "%s: tap setup: %s", name, strerror(errno));
 		return 0;
@@ -675,6 +720,8 @@ static int traffic(const char *dev, int argc, char **argv)
 	sll.sll_protocol = htons(ETH_P_ALL);
 	sll.sll_ifindex = c.ifindex;
 	bind(c.pkt, (struct sockaddr *)&sll, sizeof(sll));
+	/* With --packet that socket is the backend, the tap fd the wire. */
+	backend = c.packet ? c.pkt : c.tap;
 
 	c.mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE,
 		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
@@ -691,10 +738,40 @@ static int traffic(const char *dev, int argc, char **argv)
 		ktap_test(0, "%s: device setup: %s", name, strerror(errno));
 		return 0;
 	}
+	if (log) {
+		struct vhost_vring_addr a = { .index = 0, .flags = 1 << VHOST_VRING_F_LOG };
+		uint64_t base;
+		int lfd = eventfd(0, EFD_NONBLOCK);
+
+		/* One bit per 4 KiB guest page up to the end of guest memory. */
+		c.log = calloc(1, (GPA_BASE + MEM_SIZE) / 4096 / 8 + 8);
+		base = (uintptr_t)c.log;
+		a.desc_user_addr = (uintptr_t)c.rx.desc;
+		a.avail_user_addr = (uintptr_t)c.rx.avail;
+		a.used_user_addr = (uintptr_t)c.rx.used;
+		a.log_guest_addr = gpa(&c, c.rx.used);
+		if (xioctl(c.fd, VHOST_SET_LOG_BASE, &base) ||
+		    xioctl(c.fd, VHOST_SET_LOG_FD, &lfd) ||
+		    xioctl(c.fd, VHOST_SET_VRING_ADDR, &a)) {
+			ktap_test(0, "%s: log setup: %s", name, strerror(errno));
+			return 0;
+		}
+	}
+	if (busyloop) {
+		struct vhost_vring_state bs = { 0, busyloop };
+
+		xioctl(c.fd, VHOST_SET_VRING_BUSYLOOP_TIMEOUT, &bs);
+		bs.index = 1;
+		xioctl(c.fd, VHOST_SET_VRING_BUSYLOOP_TIMEOUT, &bs);
+		bs.num = 0;
+		ktap_test(!xioctl(c.fd, VHOST_GET_VRING_BUSYLOOP_TIMEOUT, &bs) &&
+			  bs.index == 1 && bs.num == busyloop,
+			  "%s: busy-loop timeout reads back", name);
+	}
 	for (i = 0; i < RING_NUM; i++)
 		post(&c, &c.rx, false, i, BUF_SIZE);
 	be.index = 0;
-	be.fd = c.tap;
+	be.fd = backend;
 	if (xioctl(c.fd, VHOST_NET_SET_BACKEND, &be)) {
 		ktap_test(0, "%s: rx backend: %s", name, strerror(errno));
 		return 0;
@@ -734,7 +811,25 @@ static int traffic(const char *dev, int argc, char **argv)
 			rx0 = cpu_ticks(rxtid);
 			tx0 = cpu_ticks(txtid);
 		}
+		uint64_t last_switch = t0;
+		unsigned int switches = 0;
+
 		while (now_ms() - t0 < seconds * 1000ULL) {
+			if (sw && now_ms() - last_switch > 200) {
+				struct vhost_vring_file f = { 0, -1 };
+
+				/* Detach and re-attach both rings under traffic. */
+				for (f.index = 0; f.index < 2; f.index++) {
+					f.fd = -1;
+					if (xioctl(c.fd, VHOST_NET_SET_BACKEND, &f))
+						c.rx_bad++;
+					f.fd = backend;
+					if (xioctl(c.fd, VHOST_NET_SET_BACKEND, &f))
+						c.rx_bad++;
+				}
+				switches++;
+				last_switch = now_ms();
+			}
 			tx_round(&c, 32);
 			rx_inject(&c, 32);
 			usleep(1000);
@@ -749,7 +844,8 @@ static int traffic(const char *dev, int argc, char **argv)
 			  (unsigned long long)c.tx_seen, (unsigned long long)c.rx_seq,
 			  (unsigned long long)c.rx_done);
 		ktap_test(c.tx_seen > 0 && c.rx_done > 0 && !c.rx_bad,
-			  "%s: bidirectional load moved frames both ways", name);
+			  "%s: bidirectional load moved frames both ways%s", name,
+			  switches ? " across backend switches" : "");
 		if (rxtid > 0) {
 			unsigned long long rx1 = cpu_ticks(rxtid) - rx0;
 			unsigned long long tx1 = cpu_ticks(txtid) - tx0;
@@ -780,8 +876,31 @@ static int traffic(const char *dev, int argc, char **argv)
 			  (unsigned long long)c.rx_bad);
 	}
 	{
+		struct vhost_vring_file f = { 0, -1 };
+		struct vhost_vring_state st = { 0 };
+		bool ok = true;
 		uint64_t v;
 
+		/* Detached, every chain the device took must have been used. */
+		usleep(100000);
+		for (f.index = 0; f.index < 2; f.index++) {
+			struct ring *r = f.index ? &c.tx : &c.rx;
+
+			st.index = f.index;
+			if (xioctl(c.fd, VHOST_NET_SET_BACKEND, &f) ||
+			    xioctl(c.fd, VHOST_GET_VRING_BASE, &st) ||
+			    (uint16_t)st.num != used_idx(r)) {
+				ktap_diag("ring %u: base %u used %u", f.index, st.num, used_idx(r));
+				ok = false;
+			}
+		}
+		ktap_test(ok, "%s: no guest buffer lost (vring base == used index)", name);
+		if (c.log) {
+			log_check(&c, gpa(&c, c.rx.used), 4);
+			ktap_test(c.rx_done && !c.log_missing,
+				  "%s: dirty log marks every page written (%llu missing)",
+				  name, (unsigned long long)c.log_missing);
+		}
 		ktap_test(read(c.rx.err, &v, sizeof(v)) < 0 && read(c.tx.err, &v, sizeof(v)) < 0,
 			  "%s: no ring error signalled", name);
 	}
