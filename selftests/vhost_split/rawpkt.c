@@ -76,9 +76,14 @@ static int do_send(const char *ifname, uint64_t count, uint64_t pps,
 
 		if (pps) {
 			uint64_t due = t0 + i * 1000000000ULL / pps;
+			struct timespec ts = {
+				.tv_sec = due / 1000000000ULL,
+				.tv_nsec = due % 1000000000ULL,
+			};
 
-			while (now_ns() < due)
-				;
+			if (now_ns() < due)
+				clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME,
+						&ts, NULL);
 		}
 		while (send(fd, f, len, 0) < 0) {
 			if (errno != ENOBUFS && errno != EAGAIN) {
