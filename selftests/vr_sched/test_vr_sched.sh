@@ -110,6 +110,16 @@ ktap_check "worker set policy other nice -5 -> chrt, /proc/stat nice" \
 	bash -c "chrt -p $T1 | grep -q 'policy: SCHED_OTHER' && [ \$(awk '{print \$19}' /proc/$T1/stat) = -5 ]"
 ktap_check "worker show reports policy other nice -5" \
 	bash -c "'$V' worker show $W1 | grep -q 'cpus 0-1 policy other nice -5'"
+# The online check needs an offline CPU; CPU hotplug is an environment
+# capability (absent or refused in some VMs), not a vr_sched feature.
+# Before any deadline test: reserved bandwidth makes hotplug fail (EBUSY).
+if hp=$(echo 0 2>&1 > /sys/devices/system/cpu/cpu1/online); then
+	ktap_check "refused: offline cpu 1" \
+		err_has "not online" "$V" worker set "$W2" cpus 1
+	echo 1 > /sys/devices/system/cpu/cpu1/online
+else
+	ktap_skip "refused: offline cpu 1" "cannot offline cpu1 here: ${hp:-no error text}"
+fi
 "$V" worker set "$W1" policy deadline runtime 1ms deadline 10ms period 20ms
 ktap_check "worker set policy deadline 1ms/10ms/20ms -> chrt" \
 	bash -c "chrt -p $T1 | grep -q 'SCHED_DEADLINE' && chrt -p $T1 | grep -q '1000000/10000000/20000000'"
@@ -144,13 +154,6 @@ ktap_check "refused: prio with policy other" \
 ktap_check "refused: cpus 4096 (beyond possible)" \
 	err_has "invalid CPU list" "$V" worker set "$W2" cpus 4096
 ktap_check "refused: unknown worker id" err_has "no worker with this id" "$V" worker set 999999 cpus 0
-if echo 0 > /sys/devices/system/cpu/cpu1/online 2>/dev/null; then
-	ktap_check "refused: offline cpu 1" \
-		err_has "not online" "$V" worker set "$W2" cpus 1
-	echo 1 > /sys/devices/system/cpu/cpu1/online
-else
-	ktap_fail "offline cpu 1 to test the online check (hotplug failed)"
-fi
 ktap_check "malformed and oversized attributes refused (vr_raw)" \
 	bash -c "'$ROOT/selftests/vr_sched/vr_raw' | sed 's/^/# raw: /'; exit \${PIPESTATUS[0]}"
 
@@ -158,7 +161,7 @@ ktap_check "malformed and oversized attributes refused (vr_raw)" \
 "$V" rule add dir rx cpus 1 policy fifo prio 40 >/dev/null
 "$V" rule add dir tx comm "vrtowner-$$" policy rr prio 20 >/dev/null
 ktap_check "rule show lists 2 rules in id order" \
-	bash -c "'$V' rule show | awk '{print \$3}' | tr '\n' ' ' | grep -q '^rx comm '"
+	bash -c "'$V' rule show | awk '{print \$4}' | tr '\n' ' ' | grep -qx 'rx tx '"
 echo rx > "$P/add_worker"
 W3=$("$V" -j worker show | python3 -c 'import json,sys; print(max(w["id"] for w in json.load(sys.stdin)))')
 ktap_check "rx rule applied before the first batch (fifo 40 on cpu 1)" \
@@ -206,7 +209,8 @@ sys.exit(0 if got == [('worker new', $W7), ('worker del', $W7)] else print(got) 
 NOCAP="setpriv --inh-caps=-net_admin --bounding-set=-net_admin"
 ktap_check "without CAP_NET_ADMIN: worker show allowed" \
 	bash -c "$NOCAP '$V' worker show $W1 | grep -q 'worker $W1'"
-ktap_check "without CAP_NET_ADMIN: rule show allowed" $NOCAP "$V" rule show
+ktap_check "without CAP_NET_ADMIN: rule show allowed" \
+	bash -c "$NOCAP '$V' rule show | grep -q '^rule '"
 ktap_check "without CAP_NET_ADMIN: worker set refused (EPERM)" \
 	err_has "Operation not permitted" $NOCAP "$V" worker set "$W1" cpus 0
 ktap_check "without CAP_NET_ADMIN: rule add refused" \

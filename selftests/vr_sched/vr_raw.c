@@ -211,11 +211,11 @@ int main(void)
 
 	req_init(&r, family, VR_SCHED_CMD_WORKER_GET, 0);
 	put(&r, VR_SCHED_A_WORKER_ID, &worker, 2);
-	expect(&r, -ERANGE, "truncated u32 (2 bytes)");
+	expect(&r, -EINVAL, "truncated u32 (2 bytes)");
 
 	req_init(&r, family, VR_SCHED_CMD_WORKER_GET, 0);
 	put_u64(&r, VR_SCHED_A_WORKER_ID, worker);
-	expect(&r, -ERANGE, "oversized u32 (8 bytes)");
+	expect(&r, -EINVAL, "oversized u32 (8 bytes)");
 
 	req_init(&r, family, VR_SCHED_CMD_WORKER_GET, 0);
 	put_raw(&r, VR_SCHED_A_WORKER_ID, &worker, 4, 64);
@@ -226,7 +226,7 @@ int main(void)
 	memset(big, '1', sizeof(big));
 	big[sizeof(big) - 1] = 0;
 	put(&r, VR_SCHED_A_WORKER_CPUS, big, sizeof(big));
-	expect(&r, -ERANGE, "oversized cpus string (2000 bytes)");
+	expect(&r, -EINVAL, "oversized cpus string (2000 bytes)");
 
 	req_init(&r, family, VR_SCHED_CMD_WORKER_SET, 0);
 	put_u32(&r, VR_SCHED_A_WORKER_ID, worker);
@@ -284,7 +284,7 @@ int main(void)
 	req_init(&r, family, VR_SCHED_CMD_RULE_ADD, 0);
 	put(&r, VR_SCHED_A_RULE_COMM, "0123456789abcdefXYZ", 20);
 	put(&r, VR_SCHED_A_RULE_CPUS, "0", 2);
-	expect(&r, -ERANGE, "rule comm longer than 15 bytes");
+	expect(&r, -EINVAL, "rule comm longer than 15 bytes");
 
 	/* Still alive and answering. */
 	req_init(&r, family, VR_SCHED_CMD_WORKER_GET, 0);

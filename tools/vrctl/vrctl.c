@@ -926,6 +926,46 @@ static int set_link_mode(const char *dev, const char *mode)
 	return err;
 }
 
+static void link_mode_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *a[VR_SCHED_A_LINK_MAX + 1];
+
+	parse_genl(nlh, a, VR_SCHED_A_LINK_MAX);
+	*(uint32_t *)data = get_uint(a[VR_SCHED_A_LINK_MODE]);
+}
+
+static uint32_t get_link_mode(const char *dev)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	uint32_t mode = 0;
+
+	nlh = genl_msg(buf, VR_SCHED_CMD_LINK_GET, 0);
+	mnl_attr_put_strz(nlh, VR_SCHED_A_LINK_NAME, dev);
+	if (nl_recv(nl_send(nlh), link_mode_cb, &mode))
+		exit(1);
+	return mode;
+}
+
+/*
+ * rtnetlink silently ignores IFLA_INFO_DATA for a kind without a policy,
+ * so check that the mode really changed.
+ */
+static int set_link_mode_checked(const char *dev, const char *mode)
+{
+	uint32_t got;
+
+	if (set_link_mode(dev, mode))
+		return 1;
+	got = get_link_mode(dev);
+	if (strcmp(mode_name(got), mode)) {
+		fprintf(stderr, "Error: the kernel ignored the mode: the link is still in mode %s (its kind does not support changing the mode)\n",
+			mode_name(got));
+		return 1;
+	}
+	return 0;
+}
+
 static int cmd_link(int argc, char **argv)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -982,7 +1022,7 @@ static int cmd_link(int argc, char **argv)
 	}
 	if (!any && !mode)
 		usage_err("link set needs policy, limit, skip-full, weights or mode");
-	if (mode && set_link_mode(dev, mode))
+	if (mode && set_link_mode_checked(dev, mode))
 		return 1;
 	if (!any)
 		return 0;
