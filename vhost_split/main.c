@@ -358,8 +358,14 @@ static long vhs_set_mem_table(struct vhs_dev *dev, struct vhost_memory __user *m
 		mem->regions[i].size = regions[i].memory_size;
 		mem->regions[i].uaddr = regions[i].userspace_addr;
 	}
-	if (vhs_mem_check(mem))
-		goto out;
+	/*
+	 * Stock refuses here only guest ranges that wrap (so a zero-sized
+	 * region at 0 passes); the rest (vhs_mem_check(), user addresses) is
+	 * checked once a backend is attached, before any worker walks it.
+	 */
+	for (i = 0; i < mem->nregions; i++)
+		if (mem->regions[i].gpa + mem->regions[i].size - 1 < mem->regions[i].gpa)
+			goto out;
 	/* As stock: idle rings are checked when their backend is attached. */
 	if (vhs_dev_running(dev) && !vhs_mem_access_ok(mem))
 		goto out;

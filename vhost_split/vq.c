@@ -361,11 +361,17 @@ bool vhs_ring_access_ok(struct vhs_vq *vq, u32 num, void __user *desc,
 	       access_ok(used, vhs_used_size(vq, num));
 }
 
-/* Every region lies in user space (copies check again, this is early). */
+/*
+ * The table is sound (desc.c's precondition) and every region lies in user
+ * space. Required before a worker may walk the table: checked when a
+ * backend is attached and when a table replaces one in use.
+ */
 bool vhs_mem_access_ok(const struct vhs_mem *mem)
 {
 	u32 i;
 
+	if (vhs_mem_check(mem))
+		return false;
 	for (i = 0; i < mem->nregions; i++) {
 		u64 uaddr = mem->regions[i].uaddr;
 

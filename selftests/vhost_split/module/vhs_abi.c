@@ -212,6 +212,14 @@ static void errnos(const char *dev)
 	/* Stock checks user addresses only once a backend is attached. */
 	expect(dev, "MEM_TABLE kernel address, idle rings", mem_table(fd, 2, 0, r), 0);
 	r[1] = r[0];
+	r[1].guest_phys_addr = 0;
+	r[1].memory_size = 0;
+	expect(dev, "MEM_TABLE zero-size region at 0 (wraps to all)", mem_table(fd, 2, 0, r), 0);
+	r[1] = r[0];
+	r[1].guest_phys_addr = 0x1000;
+	r[1].userspace_addr = ~0ULL - 4095;
+	expect(dev, "MEM_TABLE user range wraps, idle rings", mem_table(fd, 2, 0, r), 0);
+	r[1] = r[0];
 	r[1].guest_phys_addr = GPA_BASE + 0x1000;
 	r[1].memory_size = 0x1000;
 	expect(dev, "MEM_TABLE overlapping regions", mem_table(fd, 2, 0, r), 0);
@@ -267,6 +275,16 @@ static void errnos(const char *dev)
 		mem_table(fd, 2, 0, r);
 		f.fd = tap;
 		expect(dev, "SET_BACKEND with a kernel address region",
+		       xioctl(fd, VHOST_NET_SET_BACKEND, &f), EFAULT);
+		r[1].userspace_addr = ~0ULL - 4095;
+		mem_table(fd, 2, 0, r);
+		expect(dev, "SET_BACKEND with a wrapping user range",
+		       xioctl(fd, VHOST_NET_SET_BACKEND, &f), EFAULT);
+		r[1].guest_phys_addr = 0;
+		r[1].memory_size = 0;
+		r[1].userspace_addr = (uintptr_t)mem;
+		mem_table(fd, 2, 0, r);
+		expect(dev, "SET_BACKEND with a zero-size region at 0",
 		       xioctl(fd, VHOST_NET_SET_BACKEND, &f), EFAULT);
 		expect(dev, "MEM_TABLE one region again", mem_table(fd, 1, 0, r), 0);
 		a.used_user_addr = (uintptr_t)ro;
