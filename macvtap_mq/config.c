@@ -32,18 +32,21 @@ const char *mvq_policy_name(u32 policy)
 
 int mvq_policy_parse(const char *s, u32 *policy)
 {
-	int i;
+	u32 i;
 
-	i = sysfs_match_string(mvq_policy_names, s);
-	if (i < 1)
-		return -EINVAL;
-	*policy = i;
-	return 0;
+	/* sysfs_match_string() stops at the unused entry 0. */
+	for (i = 1; i <= VR_SCHED_POLICY_MAX; i++) {
+		if (sysfs_streq(s, mvq_policy_names[i])) {
+			*policy = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
 }
 
 u32 mvq_ring_size(const struct mvq_dev *mvq)
 {
-	return READ_ONCE(mvq->vlan.dev->tx_queue_len);
+	return READ_ONCE(mvq->link.dev->tx_queue_len);
 }
 
 static struct mvq_config *mvq_config_alloc(u32 wrr_len)

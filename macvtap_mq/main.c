@@ -83,9 +83,14 @@ bool mvq_default_skip_full(void)
 static dev_t mvq_major;
 static struct cdev mvq_cdev;
 
+/*
+ * The tap class devices have no parent: under the net device they would
+ * take the directory name "macvtap_mq" that the config attributes use.
+ * Their drvdata is the net device (set before device_add()).
+ */
 static const void *mvq_net_namespace(PVR_CLASS_NS_CONST struct device *d)
 {
-	const struct net_device *dev = to_net_dev(d->parent);
+	const struct net_device *dev = dev_get_drvdata(d);
 
 	return dev_net(dev);
 }
@@ -130,11 +135,11 @@ static int mvq_newlink(struct net *src_net, struct net_device *dev,
 	mvq->tap.count_rx_dropped = mvq_count_rx_dropped;
 	mvq->tap.update_features = mvq_update_features;
 
+	mvq->link.dev = dev;
+	mvq->link.ops = &mvq_link_ops;
 	err = mvq_config_init(mvq);
 	if (err)
 		goto err_config;
-	mvq->link.dev = dev;
-	mvq->link.ops = &mvq_link_ops;
 	err = vr_link_register(&mvq->link);
 	if (err)
 		goto err_vr_link;
@@ -201,7 +206,7 @@ static int mvq_node_create(struct net_device *dev, const char *name)
 	err = tap_get_minor(mvq_major, &mvq->tap);
 	if (err)
 		goto err_minor;
-	classdev = device_create(&mvq_class, &dev->dev,
+	classdev = device_create(&mvq_class, NULL,
 				 MKDEV(MAJOR(mvq_major), mvq->tap.minor), dev,
 				 "%s", name);
 	if (IS_ERR(classdev)) {
