@@ -50,7 +50,7 @@ lq() {
 		awk -v f="$1" '$1 == "queue" { for (i = 1; i < NF; i++) if ($i == f) printf "%s ", $(i + 1) }'
 }
 
-ktap_plan 23
+ktap_plan 24
 
 ip link add "$A" type veth peer name "$B" || { ktap_fail "veth pair"; ktap_finish; }
 if ! ip link add link "$A" name "$M" type macvtap_mq; then
