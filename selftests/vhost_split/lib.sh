@@ -118,3 +118,29 @@ vt_forward() {
 	fi
 	rm -f "$log" "$cnt"
 }
+
+# vt_veth_loop A B: veth pair A<->B in the netns with the mirred loop on
+# B's ingress, so whatever A sends comes back to A.
+vt_veth_loop() {
+	ip -n "$VT_NS" link add "$1" type veth peer name "$2" || return 1
+	ip -n "$VT_NS" link set "$1" up && ip -n "$VT_NS" link set "$2" up ||
+		return 1
+	tc -n "$VT_NS" qdisc add dev "$2" ingress || return 1
+	tc -n "$VT_NS" filter add dev "$2" ingress matchall \
+		action mirred egress redirect dev "$2"
+}
+
+# vt_macvtap LOWER NAME: passthru macvtap on LOWER; prints a char device
+# path for its queue (made under /tmp from sysfs: the netns ifindex may
+# not match a /dev/tapN node).
+vt_macvtap() {
+	local dev
+	ip -n "$VT_NS" link add link "$1" name "$2" type macvtap mode passthru ||
+		return 1
+	ip -n "$VT_NS" link set "$2" up || return 1
+	dev=$(ip netns exec "$VT_NS" sh -c "cat /sys/class/net/$2/macvtap/tap*/dev") ||
+		return 1
+	rm -f "/tmp/vt-$VT_NS-$2"
+	mknod "/tmp/vt-$VT_NS-$2" c "${dev%:*}" "${dev#*:}" || return 1
+	echo "/tmp/vt-$VT_NS-$2"
+}
