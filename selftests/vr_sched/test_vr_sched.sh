@@ -66,7 +66,7 @@ sched_is() {	# TID "SCHED_FIFO" PRIO
 		{ ktap_diag "chrt: $out"; return 1; }
 }
 
-ktap_plan 46
+ktap_plan 47
 
 [ -x "$V" ] || { ktap_diag "build tools/vrctl first"; exit 1; }
 if ! insmod "$PVR_TESTMOD_DIR/vr_sched/vr_sched_test.ko" nworkers=2; then
@@ -249,6 +249,14 @@ else
 	ktap_fail "stock ynl cli: $YNL missing (run make -C selftests/vr_sched on the host)"
 	ktap_fail "stock ynl cli adds a rule"
 fi
+
+# Dumps in several parts: 30 more workers (rules gone, so they stay
+# SCHED_OTHER) and a reader with a small buffer.
+for id in $("$V" rule show | awk '{print $2}'); do "$V" rule del "$id"; done
+for i in $(seq 30); do echo rx > "$P/add_worker"; done
+nw=$("$V" worker show | wc -l)
+ktap_check "restartable, consistent worker dumps ($nw workers, vr_raw dump)" \
+	bash -c "'$ROOT/selftests/vr_sched/vr_raw' dump $nw $P/add_worker | sed 's/^/# dump: /'; exit \${PIPESTATUS[0]}"
 
 ktap_check "unload vr_sched_test with workers running" rmmod vr_sched_test
 ktap_check "workers unregistered on unload" \

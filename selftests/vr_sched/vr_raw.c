@@ -5,8 +5,15 @@
  * extack message, and the family must keep answering afterwards.
  * Needs vr_sched loaded and at least one worker (vr_sched_test.ko), and
  * CAP_NET_ADMIN (the refusals must come from validation, not permissions).
+ *
+ * "vr_raw dump N ADD_WORKER_PATH" checks dumps instead: with N workers
+ * registered, a worker dump read through a small buffer must come in
+ * several parts holding every worker once, in id order; and a second dump,
+ * during which a worker is added (by writing "rx" to ADD_WORKER_PATH), must
+ * be flagged NLM_F_DUMP_INTR.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <linux/vr_sched.h>
@@ -14,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -172,6 +180,87 @@ static void resolve_family(void)
 	}
 }
 
+/*
+ * One worker dump through a 4 KiB buffer (so the kernel builds small
+ * parts). Returns the number of parts, fills ids[], sets *intr when a
+ * message carried NLM_F_DUMP_INTR; with @add_path, adds a worker after
+ * the first part.
+ */
+static int dump_workers(uint32_t *ids, unsigned int max, unsigned int *n,
+			bool *intr, const char *add_path)
+{
+	char buf[4096];
+	struct nlmsghdr *nlh;
+	int parts = 0, sk;
+	struct req r;
+	ssize_t len;
+
+	*n = 0;
+	*intr = false;
+	sk = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (sk < 0)
+		return -1;
+	req_init(&r, family, VR_SCHED_CMD_WORKER_GET, NLM_F_DUMP);
+	if (send(sk, r.buf, r.nlh->nlmsg_len, 0) < 0)
+		goto err;
+	for (;;) {
+		len = recv(sk, buf, sizeof(buf), 0);
+		if (len <= 0)
+			goto err;
+		parts++;
+		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, len);
+		     nlh = NLMSG_NEXT(nlh, len)) {
+			if (nlh->nlmsg_type == NLMSG_DONE) {
+				close(sk);
+				return parts;
+			}
+			if (nlh->nlmsg_type == NLMSG_ERROR)
+				goto err;
+			if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+				*intr = true;
+			if (*n < max) {
+				struct nlattr *a = (struct nlattr *)
+					((char *)NLMSG_DATA(nlh) + GENL_HDRLEN);
+
+				ids[(*n)++] = *(uint32_t *)((char *)a + NLA_HDRLEN);
+			}
+		}
+		if (parts == 1 && add_path) {
+			int fd = open(add_path, O_WRONLY);
+
+			if (fd < 0 || write(fd, "rx", 2) != 2)
+				ktap_diag("add a worker via %s: %s", add_path,
+					  strerror(errno));
+			if (fd >= 0)
+				close(fd);
+		}
+	}
+err:
+	close(sk);
+	return -1;
+}
+
+static int dump_main(unsigned int want, const char *add_path)
+{
+	uint32_t ids[1024];
+	unsigned int n, i;
+	bool intr, sorted = true;
+	int parts;
+
+	ktap_plan(3);
+	parts = dump_workers(ids, 1024, &n, &intr, NULL);
+	for (i = 1; i < n; i++)
+		sorted &= ids[i] > ids[i - 1];
+	ktap_test(parts >= 2, "dump came in %d parts", parts);
+	ktap_test(n == want && sorted && !intr,
+		  "dump restarted from its cursor: %u workers (want %u), ascending ids, not interrupted",
+		  n, want);
+	parts = dump_workers(ids, 1024, &n, &intr, add_path);
+	ktap_test(parts >= 2 && intr,
+		  "a worker added during a %d-part dump flags NLM_F_DUMP_INTR", parts);
+	return ktap_finish();
+}
+
 static void expect(struct req *r, int want, const char *name)
 {
 	int err = xfer(r, NULL);
@@ -180,7 +269,7 @@ static void expect(struct req *r, int want, const char *name)
 		  name, -err, -want, errmsg);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	uint32_t worker = 0, one = 1;
 	struct nlattr *nest;
@@ -188,6 +277,13 @@ int main(void)
 	struct req r;
 	int err;
 
+	if (argc == 4 && !strcmp(argv[1], "dump")) {
+		fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+		resolve_family();
+		if (!family)
+			return KTAP_EXIT_FAIL;
+		return dump_main(strtoul(argv[2], NULL, 0), argv[3]);
+	}
 	ktap_plan(17);
 	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
 	if (fd < 0 || setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one))) {
