@@ -135,8 +135,8 @@ void vhs_handle_tx(struct vhs_vq *vq, u64 *pkts, u64 *bytes)
 			break;
 		}
 		if (err < 0)
-			pr_debug("dev %u: TX sendmsg: %d, packet dropped\n",
-				 vq->dev->id, err);
+			pr_debug_ratelimited("dev %u: TX sendmsg: %d, packet dropped\n",
+					     vq->dev->id, err);
 		vhs_add_used(vq, head, 0);
 		(*pkts)++;
 		*bytes += len;
@@ -364,8 +364,8 @@ void vhs_handle_rx(struct vhs_vq *vq, u64 *pkts, u64 *bytes)
 			if (vq->rx_ring)
 				vq->rxq.head++;
 			vhs_rx_drop(vq, &msg);
-			pr_debug("dev %u: RX packet of %d bytes dropped\n",
-				 vq->dev->id, plen);
+			pr_debug_ratelimited("dev %u: RX packet of %d bytes dropped\n",
+					     vq->dev->id, plen);
 			continue;
 		}
 		if (count < 0)
@@ -392,8 +392,8 @@ void vhs_handle_rx(struct vhs_vq *vq, u64 *pkts, u64 *bytes)
 		}
 		if (unlikely(err != sock_len)) {
 			/* Somebody else read the socket meanwhile. */
-			pr_debug("dev %u: RX recvmsg %d, expected %zu\n",
-				 vq->dev->id, err, sock_len);
+			pr_debug_ratelimited("dev %u: RX recvmsg %d, expected %zu\n",
+					     vq->dev->id, err, sock_len);
 			vq->last_avail_idx -= count;
 			continue;
 		}
