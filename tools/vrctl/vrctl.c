@@ -1125,6 +1125,14 @@ int main(int argc, char **argv)
 	const char *obj;
 	int c, ret;
 
+	/* Like "ip", take -j and -s before the object; also accept them last. */
+	while (argc > 2 && (matches(argv[argc - 1], "-s") ||
+			    matches(argv[argc - 1], "-j"))) {
+		if (matches(argv[--argc], "-s"))
+			opt_stats = true;
+		else
+			opt_json = true;
+	}
 	while ((c = getopt(argc, argv, "+jsh")) != -1) {
 		switch (c) {
 		case 'j':
