@@ -241,10 +241,12 @@ static int mvq_device_event(struct notifier_block *nb, unsigned long event,
 			    void *ptr)
 {
 	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct mvq_dev *mvq;
 	char name[IFNAMSIZ];
 
 	if (dev->rtnl_link_ops != &mvq_rtnl_ops)
 		return NOTIFY_DONE;
+	mvq = netdev_priv(dev);
 	snprintf(name, sizeof(name), "tap%d", dev->ifindex);
 
 	switch (event) {
@@ -254,7 +256,7 @@ static int mvq_device_event(struct notifier_block *nb, unsigned long event,
 		mvq_node_destroy(dev, name);
 		break;
 	case NETDEV_CHANGE_TX_QUEUE_LEN:
-		if (tap_queue_resize(&((struct mvq_dev *)netdev_priv(dev))->tap))
+		if (tap_queue_resize(&mvq->tap))
 			return NOTIFY_BAD;
 		break;
 	}

@@ -6,14 +6,16 @@ set -u
 . "$(dirname "$0")/lib.sh"
 mvq_require
 trap mvq_cleanup EXIT
-ktap_plan 9
+ktap_plan 10
 mvq_setup
 
 # 1. A reader that does not read: the queue stops at the limit and the
 # excess is dropped early, counted in rx_dropped exactly.
+# Per-queue counters come from vr_sched (vrctl) when it is built.
+VRCTL=$PVR_ROOT/tools/vrctl/vrctl
 d0=$(rx_dropped)
 out=$(nsx timeout 120 "$DRV" open "$TAP" 1 write $SYS/limit 20 \
-	send veth1 "$MAC" 100 drain print)
+	send veth1 "$MAC" 100 sh "$VRCTL -s link show pvr0 2>&1" drain print)
 d1=$(rx_dropped)
 c=$(counts_of "$out")
 ktap_diag "limit 20, 100 sent: read $c, rx_dropped +$((d1 - d0))"
@@ -21,6 +23,18 @@ if [ "$c" = 20 ] && [ $((d1 - d0)) = 80 ]; then
 	ktap_ok "limit: occupancy stops at 20, early drops == excess (80)"
 else
 	ktap_fail "limit: occupancy stops at 20, early drops == excess (80)"
+fi
+if [ ! -x "$VRCTL" ]; then
+	ktap_skip "per-queue counters via vr_sched" "tools/vrctl/vrctl not built"
+else
+	q=$(grep -E '^ +queue 0 ' <<<"$out")
+	ktap_diag "vrctl: $q"
+	if grep -qE 'queue 0 enabled enqueued 20 early_drops 80 full_drops 0 occupancy 20$' <<<"$q"; then
+		ktap_ok "per-queue counters: enqueued 20, early drops 80, occupancy 20"
+	else
+		ktap_diag "$out"
+		ktap_fail "per-queue counters: enqueued 20, early drops 80, occupancy 20"
+	fi
 fi
 
 # 2. skip-full: the excess moves to the other queue first (hash sends the

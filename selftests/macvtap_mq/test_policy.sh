@@ -8,7 +8,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 mvq_require
 trap mvq_cleanup EXIT
-ktap_plan 9
+ktap_plan 10
 mvq_setup 4000
 
 for n in 1 2 3 4 8; do
@@ -64,5 +64,13 @@ if grep -q "attach 1 rc 0" <<<"$out" && [ "$(sum "$c2")" = 3000 ] &&
 	ktap_ok "attach: a re-attached queue rejoins the rotation"
 else
 	ktap_fail "attach: a re-attached queue rejoins the rotation"
+fi
+# The tap limit: 256 queues open, the 257th is refused.
+out=$(nsx timeout 120 "$DRV" open "$TAP" 256 open "$TAP" 1 2>&1)
+if grep -q "^open $TAP 256" <<<"$out" && grep -q "Device or resource busy" <<<"$out"; then
+	ktap_ok "256 queues open, the 257th refused (EBUSY)"
+else
+	ktap_diag "$out"
+	ktap_fail "256 queues open, the 257th refused (EBUSY)"
 fi
 ktap_finish
