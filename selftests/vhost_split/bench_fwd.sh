@@ -55,9 +55,10 @@ run() {
 	[ "$mode" = bidir ] && extra=--bidir
 	log=$(mktemp)
 	ip netns exec "$VT_NS" "$VT_DRV" forward --dev "$dev" --tap vtf0 \
-		--tap vtf1 --timeout 2000 $extra >"$log" 2>&1 &
+		--tap vtf1 --timeout 2000 --duration 120000 $extra >"$log" 2>&1 &
 	pid=$!
 	for i in $(seq 100); do grep -q ready "$log" && break; sleep 0.1; done
+	sleep 0.5
 	mapfile -t tids < <(worker_tids "$pid" "$dev")
 	t0=$(cpu_ticks "${tids[@]}")
 	if [ "$mode" = bidir ]; then

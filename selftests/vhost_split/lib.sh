@@ -92,7 +92,7 @@ vt_forward() {
 	fi
 	log=$(mktemp) cnt=$(mktemp)
 	timeout 120 ip netns exec "$VT_NS" "$VT_DRV" forward --dev "$dev" \
-		--tap vtf0 --tap vtf1 --count "$n" --timeout 3000 --no-drop \
+		--tap vtf0 --tap vtf1 --count "$n" --timeout 3000 --duration 60000 --no-drop \
 		>"$log" 2>&1 &
 	local fpid=$!
 	for i in $(seq 100); do

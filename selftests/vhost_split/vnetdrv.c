@@ -488,7 +488,8 @@ static bool port_report(struct port *p, const char *mode, int ms)
 	       "\"dup\":%llu,\"foreign\":%llu,\"lost_calls\":%llu,\"dev_errors\":%llu,"
 	       "\"straddling\":%u,\"log_ranges\":%zu,\"log_fail\":%llu,"
 	       "\"detached_progress\":%llu,\"tx_kicks\":%llu,\"rx_calls\":%llu,"
-	       "\"vq_err\":[%d,%d],\"elapsed_ms\":%d,\"ok\":%s}\n",
+	       "\"vq_err\":[%d,%d],\"tx_unconsumed\":%u,\"rx_posted\":%u,"
+	       "\"elapsed_ms\":%d,\"ok\":%s}\n",
 	       mode, p->d.path, p->name ? p->name : "",
 	       (unsigned long long)p->d.features,
 	       (unsigned long long)p->sent, (unsigned long long)p->rcvd,
@@ -500,7 +501,10 @@ static bool port_report(struct port *p, const char *mode, int ms)
 	       (unsigned long long)p->log_fail,
 	       (unsigned long long)p->detached_progress,
 	       (unsigned long long)p->d.vq[VNET_TX].kicks,
-	       (unsigned long long)p->d.vq[VNET_RX].calls, rx_err, tx_err, ms,
+	       (unsigned long long)p->d.vq[VNET_RX].calls, rx_err, tx_err,
+	       (uint16_t)(p->d.vq[VNET_TX].avail_idx - p->d.vq[VNET_TX].used->idx),
+	       (uint16_t)(p->d.vq[VNET_RX].avail_idx - p->d.vq[VNET_RX].used->idx),
+	       ms,
 	       ok ? "true" : "false");
 	fflush(stdout);
 	return ok;
@@ -681,7 +685,8 @@ static int mode_forward(void)
 		if (t > deadline || (cfg.count && ps[0].rcvd + ps[1].rcvd >=
 				     cfg.count))
 			break;
-		if (t - tlast > idle && (t0 || !cfg.duration_ms))
+		/* idle timeout only once traffic started; --duration bounds */
+		if (t0 && t - tlast > idle)
 			break;
 		ports_wait(ps, 2, 50);
 	}
