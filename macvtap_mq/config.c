@@ -76,7 +76,7 @@ static u32 mvq_wrr_len(const u32 *weights, unsigned int n, u32 *div)
 /*
  * Smooth weighted round robin (as nginx does it): each position, every
  * queue gains its weight and the richest one is picked and pays the total.
- * Spreads each queue's share evenly over the cycle (2:1:1 -> 0 1 0 2).
+ * Spreads each queue's share evenly over the cycle (2:1:1 -> 0 1 2 0).
  */
 static int mvq_wrr_fill(struct mvq_config *c, u32 div)
 {

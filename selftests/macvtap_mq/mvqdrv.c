@@ -55,7 +55,7 @@
 #define SOL_UDP 17
 #endif
 
-#define MAXQ		256
+#define MAXQ		512	/* above the tap limit, so the kernel refuses */
 #define TEST_SPORT	40000
 #define TEST_DPORT	9999
 #define FRAME_MAX	(65536 + 128)
