@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash disable=SC2034
 # Shared setup of the macvtap_mq selftests. Topology, in a private netns:
 #
 #   mvqdrv send/udp --> veth1 ==== veth0 --> pvr0 (macvtap_mq) --> /dev/tapN
