@@ -147,9 +147,17 @@ static int m_mem_overlap(int fd)
 	return set_mem(fd, 2, r);
 }
 
+/* At GPA 0 "size 0" makes last = ~0: stock maps the whole space. */
 static int m_mem_zero(int fd)
 {
 	struct vhost_memory_region r = { 0, 0, (uintptr_t)mem, 0 };
+
+	return set_mem(fd, 1, &r);
+}
+
+static int m_mem_zero_1m(int fd)
+{
+	struct vhost_memory_region r = { 1 << 20, 0, (uintptr_t)mem, 0 };
 
 	return set_mem(fd, 1, &r);
 }
@@ -306,6 +314,7 @@ static const struct mcase mcases[] = {
 	{ "vring-index-out-of-range", true, true, m_num_index },
 	{ "mem-overlapping-regions", true, false, m_mem_overlap },
 	{ "mem-zero-size-region", true, false, m_mem_zero },
+	{ "mem-zero-size-region-at-1m", true, false, m_mem_zero_1m },
 	{ "mem-gpa-overflow", true, false, m_mem_gpa_overflow },
 	{ "mem-uaddr-overflow", true, false, m_mem_uaddr_overflow },
 	{ "mem-kernel-uaddr", true, false, m_mem_kernel_uaddr },
