@@ -54,6 +54,9 @@ SINK_MAC = "02:00:00:00:02:02"
 PG_MIN_GAP_NS = 150000
 PG_MAX_DEVS = 32
 FRAME = 60
+# Seconds a router runs past warmup + window (router start to traffic start,
+# snapshots).
+ROUTER_MARGIN = 2.5
 DEBUG = bool(os.environ.get("VRBENCH_DEBUG"))
 
 FIELDS = [
@@ -71,13 +74,13 @@ LINKS = {"macvtap", "macvtap_mq"}
 
 MODES = {
     # grid: multiples of the saturation rate found by calibration
-    "full": dict(grid=[0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0],
-                 warmup=1.0, window=2.0, extend=3, overload=True),
+    "full": dict(grid=[0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0],
+                 warmup=1.0, window=2.0, extend=2, overload=True),
     "quick": dict(grid=[0.5, 1.5], warmup=0.5, window=1.5, extend=1,
                   overload=True),
     # selftests: one fixed low rate per configuration, no calibration
     "smoke": dict(grid=[], fixed=[2000], warmup=0.3, window=0.7, extend=0,
-                  overload=False),
+                  overload=False, margin=1.5),
     # make demo: a short doubling sweep of one configuration
     "demo": dict(grid=[], fixed=[500, 1000, 2000, 4000, 8000], warmup=0.5,
                  window=1.0, extend=0, overload=False),
@@ -86,6 +89,10 @@ MODES = {
 
 class BenchError(Exception):
     """A configuration cannot run; the message says why."""
+
+
+class RouterStall(BenchError):
+    """A router's run ended inside the window: the point is void."""
 
 
 def log(msg):
@@ -301,10 +308,14 @@ class Routers:
                 [vnetdrv, "forward", "--dev", dev, "--backend", "macvtap",
                  "--tap", ing_tap, "--tap", egr_tap, "--ring",
                  str(cfg["ring"]), "--dst-mac", SINK_MAC,
-                 "--duration", str(duration_ms), "--timeout", "3000"],
+                 "--duration", str(duration_ms), "--timeout", "60000",
+                 "--count", "0"],
                 stdout=subprocess.PIPE, stderr=err, text=True)
             self.procs.append(p)
             self._wait_ready(p, i)
+
+    def alive(self):
+        return all(p.poll() is None for p in self.procs)
 
     def _why(self, i):
         self.errs[i].seek(0)
@@ -490,8 +501,12 @@ def snapshot(setup, threads, pids):
     s["sink_drop"] = stat(SINK, "rx_dropped")
     s["queues"] = setup.queue_stats()
     s["worker_each"] = {t: cpu_ns(t) for t in threads}
-    s["worker"] = sum(v or 0 for v in s["worker_each"].values())
-    s["router"] = sum(cpu_ns(p) or 0 for p in pids)
+    s["router_each"] = {p: cpu_ns(p) for p in pids}
+    s["worker"] = s["router"] = None
+    if None not in s["worker_each"].values():
+        s["worker"] = sum(s["worker_each"].values())
+    if None not in s["router_each"].values():
+        s["router"] = sum(s["router_each"].values())
     if DEBUG:
         log("vrbench-debug: %s" % {k: v for k, v in s.items()
                                    if k != "queues"})
@@ -502,7 +517,12 @@ def measure(cfg, setup, pg, vnetdrv, rate, mode, phase):
     m = MODES[mode]
     row = {"config": cfg["name"], "phase": phase, "routers": cfg["routers"],
            "target_pps": rate, "status": "ok", "note": ""}
-    duration_ms = int((m["warmup"] + m["window"] + 1.0) * 1000)
+    # The routers stop at a fixed time after they are ready (a margin after
+    # the window); an idle timeout would end them whenever a loaded TCG
+    # host stalls the guest for a moment.
+    margin = m.get("margin", ROUTER_MARGIN)
+    duration_ms = int((m["warmup"] + m["window"] + margin) * 1000)
+    pg.setup(rate)
     routers = Routers(vnetdrv, cfg, setup.ing_tap, setup.egr_tap,
                       duration_ms)
     try:
@@ -513,14 +533,16 @@ def measure(cfg, setup, pg, vnetdrv, rate, mode, phase):
                 len(threads), want * cfg["routers"])
         row["worker_cpus"] = " ".join(sorted(
             "%s:%s" % (k, cpus_allowed(t)) for t, k in threads.items()))
-        pg.setup(rate)
         pg.start()
         time.sleep(m["warmup"])
         a = snapshot(setup, threads, routers.pids)
         time.sleep(m["window"])
         b = snapshot(setup, threads, routers.pids)
+        if not routers.alive():
+            raise RouterStall("a router ended before the measurement window "
+                             "closed (guest stalled for > %.1f s?)" % margin)
         pg.stop()
-        res = routers.finish(timeout=duration_ms / 1000 + 10)
+        res = routers.finish(timeout=margin + 15)
     finally:
         pg.stop()
         routers.close()
@@ -554,11 +576,17 @@ def measure(cfg, setup, pg, vnetdrv, rate, mode, phase):
     rd = sum(r["drops"] * 1e9 / r["elapsed_ns"] for r in res
              if r.get("elapsed_ns"))
     row["drop_router_pps"] = round(rd, 1)
-    if fwd > 0:
-        row["worker_ns_per_pkt"] = round((b["worker"] - a["worker"]) / fwd)
-        row["router_ns_per_pkt"] = round((b["router"] - a["router"]) / fwd)
-    row["worker_cpu"] = round((b["worker"] - a["worker"]) / dt / 1e9, 3)
-    row["router_cpu"] = round((b["router"] - a["router"]) / dt / 1e9, 3)
+    if None in (a["worker"], b["worker"], a["router"], b["router"]):
+        row["note"] = (row["note"] + "; " if row["note"] else "") + \
+            "a thread vanished during the window: no CPU numbers"
+    else:
+        if fwd > 0:
+            row["worker_ns_per_pkt"] = round((b["worker"] - a["worker"]) /
+                                             fwd)
+            row["router_ns_per_pkt"] = round((b["router"] - a["router"]) /
+                                             fwd)
+        row["worker_cpu"] = round((b["worker"] - a["worker"]) / dt / 1e9, 3)
+        row["router_cpu"] = round((b["router"] - a["router"]) / dt / 1e9, 3)
     row["gen_limited"] = int(bool(rate) and
                              row["offered_pps"] < 0.85 * rate)
     errs = sum(r.get("dev_errors", 0) + r.get("lost_calls", 0) for r in res)
@@ -598,8 +626,14 @@ class Bench:
                 "  [" + row["note"] + "]" if row["note"] else ""))
 
     def point(self, cfg, setup, pg, rate, phase):
-        row = measure(cfg, setup, pg, self.args.vnetdrv, int(rate),
-                      self.mode, phase)
+        try:
+            row = measure(cfg, setup, pg, self.args.vnetdrv, int(rate),
+                          self.mode, phase)
+        except RouterStall as e:
+            log("vrbench: %s: %s; measuring the point again" %
+                (cfg["name"], e))
+            row = measure(cfg, setup, pg, self.args.vnetdrv, int(rate),
+                          self.mode, phase)
         self.emit(row)
         return row
 

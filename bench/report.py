@@ -185,6 +185,48 @@ def text_report(summ, ratios, meta):
     return "\n".join(L) + "\n"
 
 
+def rst_report(summ, ratios, meta):
+    """The same tables as reStructuredText, for Documentation/."""
+    L = [".. measured %s, kernel %s, mode %s" % (
+        meta.get("started", "?"), meta.get("kernel", "?"),
+        meta.get("mode", "?")), ""]
+    hdr = ["configuration", "peak kpps", "at offered kpps", "2x / peak",
+           "3x / peak", "worker ns/pkt", "router ns/pkt"]
+    rows = []
+    for s in summ.values():
+        if s["status"] != "ok":
+            rows.append([s["name"], "FAILED: " + s["reason"]] +
+                        [""] * (len(hdr) - 2))
+            continue
+
+        def rel(k):
+            a = s.get(k)
+            if not a or not s["peak_pps"]:
+                return "n/a"
+            return "%.2f" % (a["forwarded_pps"] / s["peak_pps"])
+        rows.append([s["name"], fmt_k(s["peak_pps"]),
+                     fmt_k(s["peak_offered_pps"]), rel("at2x"), rel("at3x"),
+                     "%.0f" % s["worker_ns_per_pkt"]
+                     if s["worker_ns_per_pkt"] else "-",
+                     "%.0f" % s["router_ns_per_pkt"]
+                     if s["router_ns_per_pkt"] else "-"])
+    L += rst_table(hdr, rows)
+    L.append("")
+    rows = [[e["ratio"], "%.2f" % e["value"] if e["value"] is not None
+             else e["why"]] for e in ratios]
+    L += rst_table(["ratio (same run)", "value"], rows)
+    return "\n".join(L) + "\n"
+
+
+def rst_table(hdr, rows):
+    w = [max(len(str(r[i])) for r in [hdr] + rows) for i in range(len(hdr))]
+    sep = " ".join("=" * n for n in w)
+
+    def line(r):
+        return " ".join(str(c).ljust(n) for c, n in zip(r, w)).rstrip()
+    return [sep, line(hdr), sep] + [line(r) for r in rows] + [sep]
+
+
 def write_data(d, summ):
     dd = os.path.join(d, "data")
     os.makedirs(dd, exist_ok=True)
@@ -300,6 +342,8 @@ def main():
     txt = text_report(summ, ratios, meta)
     with open(os.path.join(a.dir, "ratios.txt"), "w") as f:
         f.write(txt)
+    with open(os.path.join(a.dir, "ratios.rst"), "w") as f:
+        f.write(rst_report(summ, ratios, meta))
     js = {"kernel": meta.get("kernel"), "mode": meta.get("mode"),
           "caveat": meta.get("caveat"), "ratios": ratios,
           "configurations": [

@@ -5,13 +5,16 @@
 # every configuration of bench/configs.txt measured in ONE VM run.
 #
 #   bench/run.sh [--quick|--smoke] [--kernel 6.1|6.12] [--only CFG[,CFG]]
-#                [--out DIR]
+#                [--out DIR] [--not-before HH:MM]
 #
 # Boots the VM (scripts/vm.sh; TCG here, KVM where usable), runs
 # bench/guest.py in it, prints one progress line per measured point, then
 # writes into out/bench/<UTC timestamp>/ (or --out): results.csv (one row
 # per point), meta.json, ratios.txt and ratios.json (the ratio table), one
 # PNG per plot group and the VM's dmesg (vm/).
+#
+# --not-before makes the booted guest wait until that UTC time before it
+# measures (on a shared machine: boot early, load the CPUs later).
 #
 # The routers are vnetdrv forward processes (selftests/vhost_split), a
 # userspace stand-in for router VMs. Under TCG only the ratios between
@@ -27,6 +30,7 @@ mode=full
 kernel=6.12
 only=""
 out=""
+wait_cmd=""
 
 usage() {
 	sed -n '/^#   bench/,/^#$/p' "$0" | sed 's/^# \{0,1\}//' >&2
@@ -40,6 +44,11 @@ while [ $# -gt 0 ]; do
 	--kernel|-k) kernel=${2:?}; shift 2 ;;
 	--only) only=${2:?}; shift 2 ;;
 	--out) out=${2:?}; shift 2 ;;
+	--not-before)
+		hm=${2:?}; shift 2
+		[[ $hm =~ ^([01][0-9]|2[0-3]):[0-5][0-9]$ ]] || usage
+		wait_cmd="while [ \$(date -u +%H%M) -lt ${hm/:/} ]; do sleep 5; done; "
+		;;
 	-h|--help) usage ;;
 	*) echo "bench: unknown argument '$1'" >&2; usage ;;
 	esac
@@ -74,7 +83,7 @@ echo "bench: $mode run on $kver; results in $out"
 echo "bench: routers are a userspace stand-in for router VMs (vnetdrv forward);"
 echo "bench: TCG numbers are only meaningful as ratios within one run"
 "$top/scripts/vm.sh" -k "$kver" --mem 2G --timeout "$vmto" --out "$out/vm" -- \
-	"/usr/bin/python3 bench/guest.py --mode $mode ${only:+--only $only} --out \$PVR_VM_RES/bench"
+	"$wait_cmd/usr/bin/python3 bench/guest.py --mode $mode ${only:+--only $only} --out \$PVR_VM_RES/bench"
 rc=$?
 
 if [ ! -s "$out/vm/bench/results.csv" ]; then

@@ -96,7 +96,7 @@ for i in 0 1 2; do
 	echo "# vnetdrv forward --dev /dev/vhost-split --backend macvtap --tap $ing --tap $egr"
 	nsx "$VNETDRV" forward --dev /dev/vhost-split --backend macvtap \
 		--tap "$ing" --tap "$egr" --dst-mac 02:00:00:00:02:02 \
-		--duration 20000 --timeout 20000 >"$res/router$i.json" 2>"$res/router$i.err" &
+		--count 0 --duration 20000 --timeout 20000 >"$res/router$i.json" 2>"$res/router$i.err" &
 	pids+=($!)
 done
 for i in 0 1 2; do
