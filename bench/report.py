@@ -78,12 +78,19 @@ def summarize(rows, meta):
     for name in order:
         mine = [r for r in rows if r["config"] == name]
         s = {"name": name, "status": "ok", "reason": "", "points": []}
-        bad = [r for r in mine if r["status"] != "ok"]
-        if bad or not mine:
+        bad = [r for r in mine if r["status"] not in ("ok", "void")]
+        s["void_points"] = sum(r["status"] == "void" for r in mine)
+        mine = [r for r in mine if r["status"] == "ok"]
+        if not mine:
             s["status"] = "FAILED"
-            s["reason"] = bad[0]["note"] if bad else "no measurement"
+            s["reason"] = bad[0]["note"] if bad else "no valid point"
             out[name] = s
             continue
+        if bad:
+            # Measured points stay valid; the run stopped early.
+            s["status"] = "partial"
+            s["reason"] = "stopped after %d points: %s" % (len(mine),
+                                                          bad[0]["note"])
         pts = sorted(((num(r["offered_pps"]), num(r["forwarded_pps"]), r)
                       for r in mine), key=lambda p: p[0])
         s["points"] = pts
@@ -124,9 +131,9 @@ def ratio_table(summ):
         if not sa or not sb:
             e["value"] = None
             e["why"] = "not measured in this run"
-        elif sa["status"] != "ok" or sb["status"] != "ok":
+        elif "FAILED" in (sa["status"], sb["status"]):
             e["value"] = None
-            e["why"] = "FAILED: %s" % (a if sa["status"] != "ok" else b)
+            e["why"] = "FAILED: %s" % (a if sa["status"] == "FAILED" else b)
         elif not sa.get(key) or not sb.get(key):
             e["value"] = None
             e["why"] = "no %s measured" % key
@@ -134,6 +141,9 @@ def ratio_table(summ):
             e["value"] = round(sa[key] / sb[key], 3)
             e["numerator_value"] = sa[key]
             e["denominator_value"] = sb[key]
+            part = [n for n, x in ((a, sa), (b, sb)) if x["status"] != "ok"]
+            if part:
+                e["why"] = "partial: %s" % ",".join(part)
         res.append(e)
     return res
 
@@ -155,10 +165,16 @@ def text_report(summ, ratios, meta):
         "worker", "router", ""))
     L.append("%-14s %9s %9s %9s %9s %10s %10s" % (
         "", "kpps", "kpps", "", "", "ns/pkt", "ns/pkt"))
+    notes = []
     for s in summ.values():
-        if s["status"] != "ok":
+        if s["status"] == "FAILED":
             L.append("%-14s FAILED: %s" % (s["name"], s["reason"]))
             continue
+        if s["status"] == "partial":
+            notes.append("%s: %s" % (s["name"], s["reason"]))
+        if s.get("void_points"):
+            notes.append("%s: %d void point(s) (a router stopped inside the "
+                         "window) left out" % (s["name"], s["void_points"]))
 
         def rel(k):
             a = s.get(k)
@@ -172,6 +188,8 @@ def text_report(summ, ratios, meta):
             else "-",
             "%.0f" % s["router_ns_per_pkt"] if s["router_ns_per_pkt"]
             else "-"))
+    for n in notes:
+        L.append("  * " + n)
     L.append("")
     L.append("2x/peak, 3x/peak: forwarded rate at 2x and 3x the "
              "configuration's saturation load, relative to its peak.")
@@ -181,6 +199,8 @@ def text_report(summ, ratios, meta):
     L.append("Ratios (same run):")
     for e in ratios:
         v = "%.2f" % e["value"] if e["value"] is not None else e["why"]
+        if e["value"] is not None and e.get("why"):
+            v += " (%s)" % e["why"]
         L.append("  %-52s %s" % (e["ratio"], v))
     return "\n".join(L) + "\n"
 
@@ -194,7 +214,7 @@ def rst_report(summ, ratios, meta):
            "3x / peak", "worker ns/pkt", "router ns/pkt"]
     rows = []
     for s in summ.values():
-        if s["status"] != "ok":
+        if s["status"] == "FAILED":
             rows.append([s["name"], "FAILED: " + s["reason"]] +
                         [""] * (len(hdr) - 2))
             continue
@@ -211,9 +231,18 @@ def rst_report(summ, ratios, meta):
                      "%.0f" % s["router_ns_per_pkt"]
                      if s["router_ns_per_pkt"] else "-"])
     L += rst_table(hdr, rows)
+    for s in summ.values():
+        if s["status"] == "partial":
+            L.append("")
+            L.append("* ``%s``: %s" % (s["name"], s["reason"]))
+        if s.get("void_points"):
+            L.append("")
+            L.append("* ``%s``: %d void point(s) left out (a router stopped "
+                     "inside the window)" % (s["name"], s["void_points"]))
     L.append("")
-    rows = [[e["ratio"], "%.2f" % e["value"] if e["value"] is not None
-             else e["why"]] for e in ratios]
+    rows = [[e["ratio"], ("%.2f" % e["value"] +
+                          (" (%s)" % e["why"] if e.get("why") else ""))
+             if e["value"] is not None else e["why"]] for e in ratios]
     L += rst_table(["ratio (same run)", "value"], rows)
     return "\n".join(L) + "\n"
 
@@ -232,7 +261,7 @@ def write_data(d, summ):
     os.makedirs(dd, exist_ok=True)
     files = {}
     for s in summ.values():
-        if s["status"] != "ok":
+        if s["status"] == "FAILED":
             continue
         p = os.path.join(dd, s["name"] + ".dat")
         with open(p, "w") as f:
