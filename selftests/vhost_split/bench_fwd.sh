@@ -16,12 +16,14 @@
 # one run, and only as indicative until measured on a KVM host.
 #
 # usage: bench_fwd.sh [PACKETS] [PPS]   (run as root, e.g. in scripts/vm.sh)
-# The source is paced (PPS offered; 0 = as fast as it can, which in TCG
-# overruns the taps' queues within milliseconds and measures a burst).
+# The source is paced (PPS offered per direction). Known issue: when the
+# offered load overruns the tap queues (e.g. 15 kpps in TCG) forwarding
+# stops after ~1000-1300 frames on stock and split alike (not yet
+# diagnosed: harness or vhost), so keep PPS at a rate that is sustained.
 set -u
 . "$(dirname "$0")/lib.sh"
-N=${1:-30000}
-PPS=${2:-15000}
+N=${1:-15000}
+PPS=${2:-5000}
 HZ=$(getconf CLK_TCK)
 vt_need_programs
 vt_ns_setup || exit 1
@@ -52,7 +54,8 @@ run() {
 	[ "$mode" = bidir ] && extra=--bidir
 	log=$(mktemp)
 	ip netns exec "$VT_NS" "$VT_DRV" forward --dev "$dev" --tap vtf0 \
-		--tap vtf1 --timeout 2000 --duration 120000 $extra >"$log" 2>&1 &
+		--tap vtf1 --timeout 2000 --duration 120000 --no-drop $extra \
+		>"$log" 2>&1 &
 	pid=$!
 	for i in $(seq 100); do grep -q ready "$log" && break; sleep 0.1; done
 	sleep 0.5
@@ -101,8 +104,9 @@ for mode in uni bidir; do
 	if [ -n "${PPSR[$s,$mode]:-}" ] && [ -n "${PPSR[$k,$mode]:-}" ]; then
 		awk -v a="${PPSR[$s,$mode]}" -v b="${PPSR[$k,$mode]}" \
 		    -v c="${CPP[$s,$mode]}" -v d="${CPP[$k,$mode]}" -v m="$mode" \
-		    'BEGIN { printf "%-8s ratio split/stock: pkts/s %.2f, worker CPU per packet %s\n",
-			     m, b ? a / b : 0, d > 0 ? sprintf("%.2f", c / d) : "n/a" }'
+		    'BEGIN { r = "n/a"; if (d > 0) r = sprintf("%.2f", c / d);
+			     printf "%-8s ratio split/stock: pkts/s %.2f, worker CPU per packet %s\n",
+			     m, b ? a / b : 0, r }'
 	fi
 done
 echo "# TCG caveat: emulated CPUs, traffic source and driver share 2 vCPUs; ratios only, indicative only."
