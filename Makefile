@@ -157,6 +157,8 @@ demo: deps
 install: modules
 	$(MAKE) -C $(KDIR) M=$(BUILD) modules_install
 	depmod -a $(KVER)
+	install -D -m 0644 $(TOP)/vhost_split/60-vhost-split.rules \
+		$(DESTDIR)/etc/udev/rules.d/60-vhost-split.rules
 
 dkms-build:
 	@$(TOP)/scripts/dkms-build.sh $(PVR_VERSION) $(KERNELS)
