@@ -96,7 +96,7 @@ for i in 0 1 2; do
 	echo "# vnetdrv forward --dev /dev/vhost-split --backend macvtap --tap $ing --tap $egr"
 	nsx "$VNETDRV" forward --dev /dev/vhost-split --backend macvtap \
 		--tap "$ing" --tap "$egr" --dst-mac 02:00:00:00:02:02 \
-		--count 0 --duration 20000 --timeout 20000 >"$res/router$i.json" 2>"$res/router$i.err" &
+		--count 0 --duration 120000 --timeout 120000 >"$res/router$i.json" 2>"$res/router$i.err" &
 	pids+=($!)
 done
 for i in 0 1 2; do
@@ -124,12 +124,13 @@ tx1=$(nsx cat /sys/class/net/gen0/statistics/tx_packets)
 rx1=$(nsx cat /sys/class/net/sink0/statistics/rx_packets)
 t1=$(date +%s.%N)
 
+# JSON for the checks first, while the routers surely still run.
+nsx "$VRCTL" -j -s link show pvr0 >"$res/link.json"
+"$VRCTL" -j worker show >"$res/workers.json"
 step "vrctl -s worker show: 3 routers x (RX + TX) x 2 ports, placed by the rules"
 "$VRCTL" -s worker show
 step "vrctl -s link show pvr0: per-queue counters of the round-robin split"
 nsx "$VRCTL" -s link show pvr0
-nsx "$VRCTL" -j -s link show pvr0 >"$res/link.json"
-"$VRCTL" -j worker show >"$res/workers.json"
 
 nsx sh -c "echo stop > $PG/pgctrl"
 wait "$pg" 2>/dev/null || true
