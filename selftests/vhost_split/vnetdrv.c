@@ -269,6 +269,34 @@ static void ports_wait(struct port *ps, unsigned int n, unsigned int ms)
 		}
 }
 
+/*
+ * A persistent tap loses its carrier while no fd is attached; the kernel
+ * then swaps in the noop qdisc (dropping everything sent to the tap) until
+ * linkwatch sees the carrier back, which under TCG load can take seconds.
+ * Wait (bounded) until the tap's operstate is no longer "down".
+ */
+static void tap_wait_carrier(const char *name)
+{
+	char path[128], state[32];
+	int i;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/operstate", name);
+	for (i = 0; i < 100; i++) {
+		FILE *f = fopen(path, "r");
+
+		if (!f)
+			return;
+		state[0] = 0;
+		if (!fgets(state, sizeof(state), f))
+			state[0] = 0;
+		fclose(f);
+		if (strncmp(state, "down", 4))
+			break;
+		usleep(50000);
+	}
+	usleep(50000);
+}
+
 static int port_init(struct port *p, const char *dev, const char *name,
 		     int fd)
 {
@@ -312,6 +340,8 @@ static int port_init(struct port *p, const char *dev, const char *name,
 		}
 	}
 	rx_refill(p);
+	if (name && !strcmp(cfg.kind, "tap"))
+		tap_wait_carrier(name);
 	if (name)
 		return vdev_set_backend(&p->d, p->bfd);
 	return 0;
