@@ -99,6 +99,11 @@ static inline void vr_worker_wakeup(struct vr_worker *w)
 #define VR_LINK_CFG_LIMIT	BIT(1)
 #define VR_LINK_CFG_SKIP_FULL	BIT(2)
 #define VR_LINK_CFG_WEIGHTS	BIT(3)
+#define VR_LINK_CFG_QMODE	BIT(4)
+#define VR_LINK_CFG_TARGET	BIT(5)
+#define VR_LINK_CFG_LIMIT_MIN	BIT(6)
+#define VR_LINK_CFG_LIMIT_MAX	BIT(7)
+#define VR_LINK_CFG_INTERVAL	BIT(8)
 
 struct vr_link_config {
 	u32 mode;			/* MACVLAN_MODE_*, read only here */
@@ -107,6 +112,12 @@ struct vr_link_config {
 	u8 skip_full;
 	u16 nweights;			/* == number of queues when set */
 	u32 weights[VR_LINK_MAX_QUEUES];
+	/* Queue-length mode and the adaptive controller's parameters. */
+	u32 qmode;			/* enum vr_sched_link_qmode */
+	u32 target_us;			/* target queue delay, us */
+	u32 limit_min;			/* packets, 1..limit_max */
+	u32 limit_max;			/* packets, limit_min..ring size */
+	u32 interval_us;		/* controller update interval, us */
 };
 
 struct vr_queue_stats {
@@ -115,6 +126,10 @@ struct vr_queue_stats {
 	u64 full_drops;			/* refused because the ring was full */
 	u32 occupancy;			/* packets in the ring now */
 	u8 enabled;			/* in the rotation */
+	u32 eff_limit;			/* packets, the limit applied now */
+	u32 drain_rate;			/* pps, adaptive mode, 0 = unknown */
+	u32 delay_us;			/* occupancy / drain_rate, adaptive */
+	u64 stale_drops;		/* head-dropped: the reader stalled */
 };
 
 struct vr_link;

@@ -86,6 +86,22 @@
  *               VR_SCHED_A_QUEUE_FULL_DROPS u64
  *               VR_SCHED_A_QUEUE_OCCUPANCY  u32
  *               VR_SCHED_A_QUEUE_ENABLED    u8
+ *               VR_SCHED_A_QUEUE_EFF_LIMIT  u32, packets: the limit
+ *                                           enqueue applies now (the
+ *                                           static limit, or the
+ *                                           adaptive controller's)
+ *               VR_SCHED_A_QUEUE_DRAIN_RATE u32, pps, adaptive only: the
+ *                                           drain rate measured while
+ *                                           the queue was backlogged
+ *               VR_SCHED_A_QUEUE_DELAY_US   u32, adaptive only:
+ *                                           occupancy / drain rate
+ *               VR_SCHED_A_QUEUE_STALE_DROPS u64, head-dropped from a
+ *                                           queue whose reader stalled
+ *           VR_SCHED_A_LINK_QMODE      u32, enum vr_sched_link_qmode
+ *           VR_SCHED_A_LINK_TARGET_US  u32, adaptive: target queue delay
+ *           VR_SCHED_A_LINK_LIMIT_MIN  u32, adaptive: lower bound, packets
+ *           VR_SCHED_A_LINK_LIMIT_MAX  u32, adaptive: upper bound, packets
+ *           VR_SCHED_A_LINK_INTERVAL_US u32, adaptive: update interval
  *
  * VR_SCHED_CMD_LINK_SET (CAP_NET_ADMIN, owning user namespace)
  *   R:      VR_SCHED_A_LINK_IFINDEX or VR_SCHED_A_LINK_NAME, required
@@ -93,6 +109,11 @@
  *           VR_SCHED_A_LINK_LIMIT      u32, >= 1
  *           VR_SCHED_A_LINK_SKIP_FULL  u8, 0 or 1
  *           VR_SCHED_A_LINK_WEIGHT     u32 1..1000, exactly one per queue
+ *           VR_SCHED_A_LINK_QMODE      u32, 1..VR_SCHED_QMODE_MAX
+ *           VR_SCHED_A_LINK_TARGET_US  u32, 1..1000000
+ *           VR_SCHED_A_LINK_LIMIT_MIN  u32, 1..ring size, <= LIMIT_MAX
+ *           VR_SCHED_A_LINK_LIMIT_MAX  u32, 1..ring size
+ *           VR_SCHED_A_LINK_INTERVAL_US u32, 1000..1000000
  *   All or nothing. The mode is set with rtnetlink (IFLA_MACVLAN_MODE).
  *
  * VR_SCHED_CMD_LINK_NEW_NTF, _DEL_NTF, _CHANGE_NTF (monitor)
@@ -121,6 +142,15 @@ enum vr_sched_link_policy {
 
 	__VR_SCHED_POLICY_MAX,
 	VR_SCHED_POLICY_MAX = __VR_SCHED_POLICY_MAX - 1
+};
+
+/* Queue-length mode of a macvtap_mq link. */
+enum vr_sched_link_qmode {
+	VR_SCHED_QMODE_STATIC = 1,	/* early drop at the fixed limit */
+	VR_SCHED_QMODE_ADAPTIVE,	/* limit = drain rate * target delay */
+
+	__VR_SCHED_QMODE_MAX,
+	VR_SCHED_QMODE_MAX = __VR_SCHED_QMODE_MAX - 1
 };
 
 /* Scheduling policy of a worker thread. */
@@ -196,6 +226,10 @@ enum vr_sched_a_queue {
 	VR_SCHED_A_QUEUE_OCCUPANCY,
 	VR_SCHED_A_QUEUE_ENABLED,
 	VR_SCHED_A_QUEUE_PAD,
+	VR_SCHED_A_QUEUE_EFF_LIMIT,
+	VR_SCHED_A_QUEUE_DRAIN_RATE,
+	VR_SCHED_A_QUEUE_DELAY_US,
+	VR_SCHED_A_QUEUE_STALE_DROPS,
 
 	__VR_SCHED_A_QUEUE_MAX,
 	VR_SCHED_A_QUEUE_MAX = __VR_SCHED_A_QUEUE_MAX - 1
@@ -210,6 +244,11 @@ enum vr_sched_a_link {
 	VR_SCHED_A_LINK_SKIP_FULL,
 	VR_SCHED_A_LINK_WEIGHT,
 	VR_SCHED_A_LINK_QUEUE,
+	VR_SCHED_A_LINK_QMODE,
+	VR_SCHED_A_LINK_TARGET_US,
+	VR_SCHED_A_LINK_LIMIT_MIN,
+	VR_SCHED_A_LINK_LIMIT_MAX,
+	VR_SCHED_A_LINK_INTERVAL_US,
 
 	__VR_SCHED_A_LINK_MAX,
 	VR_SCHED_A_LINK_MAX = __VR_SCHED_A_LINK_MAX - 1
