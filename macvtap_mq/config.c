@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Per-link configuration (policy, queue limit, skip-full, wrr weights) and
- * the vr_sched link ops. The config is immutable once published: a change
+ * Per-link configuration (policy, queue limit, skip-full, wrr weights, the
+ * queue-length mode and its controller's parameters) and the vr_sched link
+ * ops. The config is immutable once published: a change
  * builds a new one under RTNL, publishes it with rcu_assign_pointer() and
  * frees the old one after a grace period, so the rx path reads it with no
  * lock and always sees a consistent set. sysfs and vr_sched's netlink both
@@ -38,6 +39,31 @@ int mvq_policy_parse(const char *s, u32 *policy)
 	for (i = 1; i <= VR_SCHED_POLICY_MAX; i++) {
 		if (sysfs_streq(s, mvq_policy_names[i])) {
 			*policy = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static const char * const mvq_qmode_names[] = {
+	[VR_SCHED_QMODE_STATIC]		= "static",
+	[VR_SCHED_QMODE_ADAPTIVE]	= "adaptive",
+};
+
+const char *mvq_qmode_name(u32 qmode)
+{
+	if (qmode < 1 || qmode > VR_SCHED_QMODE_MAX)
+		return "unknown";
+	return mvq_qmode_names[qmode];
+}
+
+int mvq_qmode_parse(const char *s, u32 *qmode)
+{
+	u32 i;
+
+	for (i = 1; i <= VR_SCHED_QMODE_MAX; i++) {
+		if (sysfs_streq(s, mvq_qmode_names[i])) {
+			*qmode = i;
 			return 0;
 		}
 	}
@@ -107,7 +133,10 @@ static int mvq_validate(struct mvq_dev *mvq, const struct vr_link_config *in,
 	unsigned int nq = mvq->tap.numvtaps, i;
 
 	if (changed & ~(VR_LINK_CFG_POLICY | VR_LINK_CFG_LIMIT |
-			VR_LINK_CFG_SKIP_FULL | VR_LINK_CFG_WEIGHTS)) {
+			VR_LINK_CFG_SKIP_FULL | VR_LINK_CFG_WEIGHTS |
+			VR_LINK_CFG_QMODE | VR_LINK_CFG_TARGET |
+			VR_LINK_CFG_LIMIT_MIN | VR_LINK_CFG_LIMIT_MAX |
+			VR_LINK_CFG_INTERVAL)) {
 		NL_SET_ERR_MSG_MOD(extack, "unknown config field");
 		return -EOPNOTSUPP;
 	}
@@ -126,6 +155,36 @@ static int mvq_validate(struct mvq_dev *mvq, const struct vr_link_config *in,
 		NL_SET_ERR_MSG_MOD(extack, "skip-full must be 0 or 1");
 		return -EINVAL;
 	}
+	if ((changed & VR_LINK_CFG_QMODE) &&
+	    (in->qmode < 1 || in->qmode > VR_SCHED_QMODE_MAX)) {
+		NL_SET_ERR_MSG_MOD(extack, "qmode must be static or adaptive");
+		return -EINVAL;
+	}
+	if ((changed & VR_LINK_CFG_TARGET) &&
+	    (in->target_us < 1 || in->target_us > MVQ_TARGET_US_MAX)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "target-us must be 1..1000000 (1 us to 1 s)");
+		return -ERANGE;
+	}
+	if ((changed & VR_LINK_CFG_INTERVAL) &&
+	    (in->interval_us < MVQ_INTERVAL_US_MIN ||
+	     in->interval_us > MVQ_INTERVAL_US_MAX)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "interval-us must be 1000..1000000 (1 ms to 1 s)");
+		return -ERANGE;
+	}
+	if ((changed & VR_LINK_CFG_LIMIT_MIN) &&
+	    (in->limit_min < 1 || in->limit_min > mvq_ring_size(mvq))) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "limit-min must be 1..ring size (txqueuelen)");
+		return -ERANGE;
+	}
+	if ((changed & VR_LINK_CFG_LIMIT_MAX) &&
+	    (in->limit_max < 1 || in->limit_max > mvq_ring_size(mvq))) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "limit-max must be 1..ring size (txqueuelen)");
+		return -ERANGE;
+	}
 	if (!(changed & VR_LINK_CFG_WEIGHTS))
 		return 0;
 	/* With no queue attached yet, weights may be set ahead of time. */
@@ -142,6 +201,22 @@ static int mvq_validate(struct mvq_dev *mvq, const struct vr_link_config *in,
 		}
 	}
 	return 0;
+}
+
+/* Start, stop or retime the controller after @c replaced @old. */
+static void mvq_qmode_switch(struct mvq_dev *mvq, const struct mvq_config *old,
+			     const struct mvq_config *c)
+{
+	bool was = old->qmode == VR_SCHED_QMODE_ADAPTIVE;
+	bool is = c->qmode == VR_SCHED_QMODE_ADAPTIVE;
+
+	ASSERT_RTNL();
+	if (!was && is)
+		mvq_aqm_start(mvq, c);
+	else if (was && !is)
+		mvq_aqm_stop(mvq);
+	else if (is && c->interval_us != old->interval_us)
+		mvq_aqm_reschedule(mvq, c);
 }
 
 int mvq_set_config(struct mvq_dev *mvq, const struct vr_link_config *in,
@@ -170,6 +245,20 @@ int mvq_set_config(struct mvq_dev *mvq, const struct vr_link_config *in,
 	c->limit = changed & VR_LINK_CFG_LIMIT ? in->limit : old->limit;
 	c->skip_full = changed & VR_LINK_CFG_SKIP_FULL ? in->skip_full :
 							  old->skip_full;
+	c->qmode = changed & VR_LINK_CFG_QMODE ? in->qmode : old->qmode;
+	c->target_us = changed & VR_LINK_CFG_TARGET ? in->target_us :
+						       old->target_us;
+	c->limit_min = changed & VR_LINK_CFG_LIMIT_MIN ? in->limit_min :
+							  old->limit_min;
+	c->limit_max = changed & VR_LINK_CFG_LIMIT_MAX ? in->limit_max :
+							  old->limit_max;
+	c->interval_us = changed & VR_LINK_CFG_INTERVAL ? in->interval_us :
+							   old->interval_us;
+	if (c->limit_min > c->limit_max) {
+		NL_SET_ERR_MSG_MOD(extack, "limit-min must not exceed limit-max");
+		kvfree(c);
+		return -EINVAL;
+	}
 	if (changed & VR_LINK_CFG_WEIGHTS) {
 		c->nweights = in->nweights;
 		memcpy(c->weights, in->weights,
@@ -185,6 +274,7 @@ int mvq_set_config(struct mvq_dev *mvq, const struct vr_link_config *in,
 		memcpy(c->wrr_slot, old->wrr_slot, len);
 	}
 	rcu_assign_pointer(mvq->cfg, c);
+	mvq_qmode_switch(mvq, old, c);
 	kvfree_rcu(old, rcu);
 	return 0;
 }
@@ -205,6 +295,11 @@ void mvq_get_config(struct mvq_dev *mvq, struct vr_link_config *out)
 		out->nweights = c->nweights;
 		memcpy(out->weights, c->weights,
 		       c->nweights * sizeof(c->weights[0]));
+		out->qmode = c->qmode;
+		out->target_us = c->target_us;
+		out->limit_min = c->limit_min;
+		out->limit_max = c->limit_max;
+		out->interval_us = c->interval_us;
 	}
 	rcu_read_unlock();
 }
@@ -218,18 +313,32 @@ int mvq_config_init(struct mvq_dev *mvq)
 	if (!c)
 		return -ENOMEM;
 	mvq->stats = alloc_percpu(struct mvq_pcpu);
-	if (!mvq->stats) {
-		kvfree(c);
-		return -ENOMEM;
-	}
+	if (!mvq->stats)
+		goto err_stats;
+	if (mvq_aqm_init(mvq))
+		goto err_aqm;
 	c->policy = mvq_default_policy();
 	limit = mvq_default_limit();
 	/* 0, or not below the ring: no early drop, the ring tail-drops. */
 	c->limit = limit < mvq_ring_size(mvq) ? limit : 0;
 	c->skip_full = mvq_default_skip_full();
+	c->qmode = mvq_default_qmode();
+	c->target_us = MVQ_TARGET_US_DEFAULT;
+	c->interval_us = MVQ_INTERVAL_US_DEFAULT;
+	c->limit_max = mvq_ring_size(mvq) ?: 1;
+	c->limit_min = min_t(u32, MVQ_LIMIT_MIN_DEFAULT, c->limit_max);
 	atomic_set(&mvq->next, -1);
 	RCU_INIT_POINTER(mvq->cfg, c);
+	if (c->qmode == VR_SCHED_QMODE_ADAPTIVE)
+		mvq_aqm_start(mvq, c);
 	return 0;
+
+err_aqm:
+	free_percpu(mvq->stats);
+	mvq->stats = NULL;
+err_stats:
+	kvfree(c);
+	return -ENOMEM;
 }
 
 /* The rx handler must be gone (netdev_rx_handler_unregister() waited). */
@@ -237,6 +346,8 @@ void mvq_config_free(struct mvq_dev *mvq)
 {
 	struct mvq_config *c = rtnl_dereference(mvq->cfg);
 
+	mvq_aqm_stop(mvq);
+	mvq_aqm_free(mvq);
 	RCU_INIT_POINTER(mvq->cfg, NULL);
 	if (c)
 		kvfree_rcu(c, rcu);	/* sysfs readers hold rcu_read_lock */
@@ -270,8 +381,8 @@ static unsigned int mvq_op_queue_count(struct vr_link *link)
 	return mvq_from_link(link)->tap.numqueues;
 }
 
-static void mvq_slot_counters(struct mvq_dev *mvq, unsigned int slot,
-			      struct vr_queue_stats *st)
+void mvq_slot_counters(struct mvq_dev *mvq, unsigned int slot,
+		       struct vr_queue_stats *st)
 {
 	const struct mvq_pcpu *s;
 	u64 enq, early, full;
@@ -302,11 +413,13 @@ static void mvq_op_queue_stats(struct vr_link *link, unsigned int queue,
 {
 	struct mvq_dev *mvq = mvq_from_link(link);
 	unsigned int nv = mvq->tap.numvtaps, k = 0;
+	const struct mvq_config *cfg;
 	struct tap_queue *q;
 
 	ASSERT_RTNL();
 	memset(st, 0, sizeof(*st));
-	if (!mvq->stats || nv > MAX_TAP_QUEUES)
+	cfg = rtnl_dereference(mvq->cfg);
+	if (!mvq->stats || !cfg || nv > MAX_TAP_QUEUES)
 		return;
 	if (queue < nv) {
 		q = rtnl_dereference(mvq->tap.taps[queue]);
@@ -314,6 +427,7 @@ static void mvq_op_queue_stats(struct vr_link *link, unsigned int queue,
 		mvq_slot_counters(mvq, queue, st);
 		if (q)
 			st->occupancy = mvq_queue_occupancy(q);
+		mvq_aqm_queue_stats(mvq, cfg, queue, st);
 		return;
 	}
 	list_for_each_entry(q, &mvq->tap.queue_list, next) {

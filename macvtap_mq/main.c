@@ -30,6 +30,7 @@
 /* ------------------------------------------------------ module parameters */
 
 static u32 mvq_param_policy = VR_SCHED_POLICY_RR;
+static u32 mvq_param_qmode = VR_SCHED_QMODE_STATIC;
 static unsigned int default_limit;
 static bool default_skip_full;
 
@@ -56,12 +57,37 @@ static const struct kernel_param_ops mvq_param_policy_ops = {
 	.get	= mvq_param_policy_get,
 };
 
+static int mvq_param_qmode_set(const char *val, const struct kernel_param *kp)
+{
+	u32 qmode;
+	int err;
+
+	err = mvq_qmode_parse(val, &qmode);
+	if (err)
+		return err;
+	WRITE_ONCE(mvq_param_qmode, qmode);
+	return 0;
+}
+
+static int mvq_param_qmode_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n",
+			  mvq_qmode_name(READ_ONCE(mvq_param_qmode)));
+}
+
+static const struct kernel_param_ops mvq_param_qmode_ops = {
+	.set	= mvq_param_qmode_set,
+	.get	= mvq_param_qmode_get,
+};
+
 module_param_cb(default_policy, &mvq_param_policy_ops, NULL, 0644);
 MODULE_PARM_DESC(default_policy, "Queue policy of new links: rr, hash or wrr (default rr)");
 module_param(default_limit, uint, 0644);
 MODULE_PARM_DESC(default_limit, "Queue limit of new links in packets, 0 = ring size (default 0)");
 module_param(default_skip_full, bool, 0644);
 MODULE_PARM_DESC(default_skip_full, "Skip full queues on new links (default off)");
+module_param_cb(default_qmode, &mvq_param_qmode_ops, NULL, 0644);
+MODULE_PARM_DESC(default_qmode, "Queue-length mode of new links: static or adaptive (default static)");
 
 u32 mvq_default_policy(void)
 {
@@ -76,6 +102,11 @@ u32 mvq_default_limit(void)
 bool mvq_default_skip_full(void)
 {
 	return READ_ONCE(default_skip_full);
+}
+
+u32 mvq_default_qmode(void)
+{
+	return READ_ONCE(mvq_param_qmode);
 }
 
 /* ------------------------------------------------------------ tap glue */
@@ -169,6 +200,7 @@ static void mvq_dellink(struct net_device *dev, struct list_head *head)
 
 	netdev_rx_handler_unregister(dev);	/* waits for running handlers */
 	vr_link_unregister(&mvq->link);
+	mvq_aqm_stop(mvq);			/* before the queues go */
 	tap_del_queues(&mvq->tap);
 	mvq_config_free(mvq);
 	macvlan_dellink(dev, head);

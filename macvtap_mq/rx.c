@@ -7,7 +7,8 @@
  *
  * Runs in softirq context under rcu_read_lock() with no lock of ours: the
  * config is an RCU-published immutable struct, the rr/wrr position is an
- * atomic counter, counters are per CPU. The only lock taken is the ring's
+ * atomic counter, counters are per CPU, the adaptive limit of a queue is
+ * one READ_ONCE() (aqm.c computes it off the fast path). The only lock taken is the ring's
  * producer lock, for the occupancy check and the produce as one step.
  */
 #include <linux/etherdevice.h>
@@ -145,7 +146,9 @@ static void mvq_deliver(struct mvq_dev *mvq, const struct mvq_config *cfg,
 		q = rcu_dereference(mvq->tap.taps[slot]);
 		if (!q || (READ_ONCE(q->flags) & IFF_VNET_HDR) != vnet)
 			continue;
-		v = mvq_enqueue(q, skb, cfg->limit);
+		v = mvq_enqueue(q, skb,
+				cfg->qmode == VR_SCHED_QMODE_ADAPTIVE ?
+				mvq_aqm_limit(mvq, slot) : cfg->limit);
 		if (v == MVQ_QUEUED) {
 			mvq_count(mvq, slot, v);
 			return;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /sys/class/net/<dev>/macvtap_mq/{policy,limit,skip_full,weights}.
+ * /sys/class/net/<dev>/macvtap_mq/{policy,limit,skip_full,weights,qmode,
+ * target_us,limit_min,limit_max,interval_us}.
  *
  * Reads look at the published config under RCU. Writes need CAP_NET_ADMIN
  * in the device's netns, parse the text here and leave every range check
@@ -24,26 +25,18 @@ static struct mvq_dev *mvq_from_device(struct device *d)
 
 typedef int (*mvq_parse_t)(const char *buf, struct vr_link_config *cfg);
 
-static ssize_t mvq_store(struct device *d, const char *buf, size_t len,
-			 mvq_parse_t parse, u32 changed)
+/* Apply @changed from @cfg under RTNL, as vr_sched's netlink does. */
+static int mvq_apply(struct device *d, const struct vr_link_config *cfg,
+		     u32 changed)
 {
 	struct net_device *dev = to_net_dev(d);
 	struct mvq_dev *mvq = netdev_priv(dev);
-	struct vr_link_config *cfg;
 	int err;
 
 	if (!ns_capable(dev_net(dev)->user_ns, CAP_NET_ADMIN))
 		return -EPERM;
-	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
-	if (!cfg)
-		return -ENOMEM;
-	err = parse(buf, cfg);
-	if (err)
-		goto out;
-	if (!rtnl_trylock()) {
-		err = restart_syscall();
-		goto out;
-	}
+	if (!rtnl_trylock())
+		return restart_syscall();
 	if (READ_ONCE(dev->reg_state) == NETREG_REGISTERED)
 		err = mvq_set_config(mvq, cfg, changed, NULL);
 	else
@@ -51,7 +44,21 @@ static ssize_t mvq_store(struct device *d, const char *buf, size_t len,
 	if (!err)
 		vr_link_notify(&mvq->link);
 	rtnl_unlock();
-out:
+	return err;
+}
+
+static ssize_t mvq_store(struct device *d, const char *buf, size_t len,
+			 mvq_parse_t parse, u32 changed)
+{
+	struct vr_link_config *cfg;
+	int err;
+
+	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
+	if (!cfg)
+		return -ENOMEM;
+	err = parse(buf, cfg);
+	if (!err)
+		err = mvq_apply(d, cfg, changed);
 	kfree(cfg);
 	return err ? err : len;
 }
@@ -191,16 +198,113 @@ static ssize_t weights_store(struct device *d, struct device_attribute *attr,
 	return mvq_store(d, buf, len, mvq_parse_weights, VR_LINK_CFG_WEIGHTS);
 }
 
+static ssize_t qmode_show(struct device *d, struct device_attribute *attr,
+			  char *buf)
+{
+	struct vr_link_config *cfg;
+	ssize_t ret;
+
+	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
+	if (!cfg)
+		return -ENOMEM;
+	mvq_get_config(mvq_from_device(d), cfg);
+	ret = cfg->policy ? sysfs_emit(buf, "%s\n", mvq_qmode_name(cfg->qmode))
+			  : -ENODEV;
+	kfree(cfg);
+	return ret;
+}
+
+static int mvq_parse_qmode(const char *buf, struct vr_link_config *cfg)
+{
+	return mvq_qmode_parse(buf, &cfg->qmode);
+}
+
+static ssize_t qmode_store(struct device *d, struct device_attribute *attr,
+			   const char *buf, size_t len)
+{
+	return mvq_store(d, buf, len, mvq_parse_qmode, VR_LINK_CFG_QMODE);
+}
+
+/*
+ * Decimal u32 fields of struct vr_link_config (the adaptive controller's
+ * parameters); ranges are mvq_set_config()'s business.
+ */
+struct mvq_u32_attr {
+	struct device_attribute attr;
+	size_t off;			/* in struct vr_link_config */
+	u32 bit;			/* VR_LINK_CFG_* */
+};
+
+static ssize_t mvq_u32_show(struct device *d, struct device_attribute *attr,
+			    char *buf)
+{
+	const struct mvq_u32_attr *a = container_of(attr, struct mvq_u32_attr,
+						    attr);
+	struct vr_link_config *cfg;
+	ssize_t ret;
+
+	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
+	if (!cfg)
+		return -ENOMEM;
+	mvq_get_config(mvq_from_device(d), cfg);
+	ret = cfg->policy ? sysfs_emit(buf, "%u\n",
+				       *(u32 *)((char *)cfg + a->off))
+			  : -ENODEV;
+	kfree(cfg);
+	return ret;
+}
+
+static ssize_t mvq_u32_store(struct device *d, struct device_attribute *attr,
+			     const char *buf, size_t len)
+{
+	const struct mvq_u32_attr *a = container_of(attr, struct mvq_u32_attr,
+						    attr);
+	struct vr_link_config *cfg;
+	int err;
+
+	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
+	if (!cfg)
+		return -ENOMEM;
+	/* Overflowing numbers are out of range (-ERANGE) too. */
+	err = kstrtou32(buf, 0, (u32 *)((char *)cfg + a->off));
+	if (!err)
+		err = mvq_apply(d, cfg, a->bit);
+	kfree(cfg);
+	return err ? err : len;
+}
+
+#define MVQ_U32_ATTR(_name, _off, _bit)					\
+	struct mvq_u32_attr dev_attr_##_name = {			\
+		.attr	= __ATTR(_name, 0644, mvq_u32_show, mvq_u32_store), \
+		.off	= _off,						\
+		.bit	= _bit,						\
+	}
+
+static MVQ_U32_ATTR(target_us, offsetof(struct vr_link_config, target_us),
+		    VR_LINK_CFG_TARGET);
+static MVQ_U32_ATTR(limit_min, offsetof(struct vr_link_config, limit_min),
+		    VR_LINK_CFG_LIMIT_MIN);
+static MVQ_U32_ATTR(limit_max, offsetof(struct vr_link_config, limit_max),
+		    VR_LINK_CFG_LIMIT_MAX);
+static MVQ_U32_ATTR(interval_us, offsetof(struct vr_link_config, interval_us),
+		    VR_LINK_CFG_INTERVAL);
+
 static DEVICE_ATTR_RW(policy);
 static DEVICE_ATTR_RW(limit);
 static DEVICE_ATTR_RW(skip_full);
 static DEVICE_ATTR_RW(weights);
+static DEVICE_ATTR_RW(qmode);
 
 static struct attribute *mvq_sysfs_attrs[] = {
 	&dev_attr_policy.attr,
 	&dev_attr_limit.attr,
 	&dev_attr_skip_full.attr,
 	&dev_attr_weights.attr,
+	&dev_attr_qmode.attr,
+	&dev_attr_target_us.attr.attr,
+	&dev_attr_limit_min.attr.attr,
+	&dev_attr_limit_max.attr.attr,
+	&dev_attr_interval_us.attr.attr,
 	NULL
 };
 

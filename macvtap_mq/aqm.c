@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Adaptive queue length ("qmode adaptive"): a per-queue early-drop limit
+ * set from the queue's measured drain rate and a target queue delay.
+ *
+ * The reader of a tap queue may be a vhost worker we do not own (stock
+ * vhost-net), so everything is measured from the enqueue side. The rx fast
+ * path only compares the ring's occupancy with READ_ONCE(eff_limit[slot]).
+ * A delayed work runs every interval_us and, per enabled queue slot:
+ *
+ *  - sums the slot's per-CPU enqueue counter and reads its occupancy; the
+ *    frames drained in the interval are the enqueued delta minus the
+ *    occupancy delta (the controller's own head drops are taken out of the
+ *    previous occupancy);
+ *  - when the queue held frames at both ends of the interval (backlogged,
+ *    so the reader was busy all along), turns that into a drain rate
+ *    sample (one division per queue per interval) and keeps an EWMA of it
+ *    (weight 1/4);
+ *  - a standing queue (at least 3/4 of rate * target at two consecutive
+ *    samples) sets the limit to clamp(rate * target, limit_min, limit_max);
+ *    otherwise the limit grows back by 1/8 per interval up to limit_max,
+ *    so bursts at low load find room and only a persistent overload runs
+ *    with the short, delay-sized queue;
+ *  - a queue that holds frames while its reader drained none for
+ *    MVQ_STALL_FACTOR * max(target, interval) is stalled: its limit drops
+ *    to limit_min and the work head-drops everything in it every
+ *    interval (stale_drops, rx_dropped) until the reader drains again.
+ *    Other queues are not affected.
+ *
+ * Lifetime: struct mvq_aqm is allocated with the link's config in newlink
+ * and freed in dellink. The work is queued when the mode becomes adaptive
+ * (newlink with the default qmode, or mvq_set_config()) and re-queues
+ * itself while the published config says adaptive; mvq_aqm_stop() cancels
+ * it synchronously on a switch to static and in dellink before the tap
+ * queues are released, so no work runs or stays queued past dellink (and
+ * so past module unload, which dellinks every link).
+ *
+ * Locking: the work takes no lock of ours and never RTNL, so RTNL holders
+ * may cancel it synchronously. It reads the config and the queue slots
+ * under RCU (tap.c frees a queue only after a grace period), reads the
+ * occupancy under the ring's producer lock and head-drops under its
+ * consumer lock from process context, as tap's and vhost's readers take
+ * it. Slot state is written by the work only; mvq_aqm_start() resets it
+ * under RTNL while the work is cancelled. eff_limit[], rate and the stale
+ * drop counters are read locklessly by the rx path and the stats.
+ */
+#include <linux/ktime.h>
+#include <linux/math64.h>
+#include <linux/ptr_ring.h>
+#include <linux/rtnetlink.h>
+#include <linux/skbuff.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+
+#include "macvtap_mq.h"
+
+/* A reader that drained nothing for this many max(target, interval). */
+#define MVQ_STALL_FACTOR	8
+/* Consecutive standing-queue samples before the limit is cut. */
+#define MVQ_STANDING_SAMPLES	2
+#define MVQ_FLUSH_BATCH		64
+
+struct mvq_aqm_slot {
+	/* Written by the work only. */
+	u64 prev_enq;
+	u32 prev_occ;
+	int prev_head;			/* ring consumer_head */
+	u32 standing;
+	u64 stall_us;
+	bool valid;
+	bool stalled;
+	/* Written by the work, read locklessly by the stats. */
+	u32 rate;			/* pps, EWMA; 0 = not measured yet */
+	atomic64_t stale_drops;		/* kept across mode switches */
+};
+
+struct mvq_aqm {
+	/* Written by the work (and mvq_aqm_start()), read by the rx path. */
+	u32 eff_limit[MAX_TAP_QUEUES];
+	struct mvq_dev *mvq;
+	struct delayed_work work;
+	ktime_t last;			/* work only */
+	struct mvq_aqm_slot slot[MAX_TAP_QUEUES];
+};
+
+struct mvq_aqm_params {
+	u32 target_us, lmin, lmax, interval_us;
+};
+
+u32 mvq_aqm_limit(const struct mvq_dev *mvq, unsigned int slot)
+{
+	return READ_ONCE(mvq->aqm->eff_limit[slot]);
+}
+
+/* Head-drop everything in @q; returns the number of frames dropped. */
+static unsigned int mvq_aqm_flush(struct mvq_dev *mvq, struct tap_queue *q,
+				  unsigned int max)
+{
+	void *batch[MVQ_FLUSH_BATCH];
+	unsigned int total = 0;
+	int i, n;
+
+	while (total < max) {
+		n = ptr_ring_consume_batched(&q->ring, batch,
+					     min_t(unsigned int, max - total,
+						   MVQ_FLUSH_BATCH));
+		if (!n)
+			break;
+		for (i = 0; i < n; i++) {
+			kfree_skb(batch[i]);
+			dev_core_stats_rx_dropped_inc(mvq->vlan.dev);
+		}
+		total += n;
+	}
+	return total;
+}
+
+static u32 mvq_aqm_target_pkts(u32 rate, const struct mvq_aqm_params *p)
+{
+	u64 pk;
+
+	if (!rate)
+		return p->lmax;
+	pk = div_u64((u64)rate * p->target_us, USEC_PER_SEC);
+	return clamp_t(u64, pk, p->lmin, p->lmax);
+}
+
+static void mvq_aqm_slot_update(struct mvq_dev *mvq, unsigned int i,
+				struct tap_queue *q, u64 elapsed_us,
+				const struct mvq_aqm_params *p)
+{
+	struct mvq_aqm_slot *s = &mvq->aqm->slot[i];
+	u32 eff = READ_ONCE(mvq->aqm->eff_limit[i]), target, occ, dropped;
+	struct vr_queue_stats st = {};
+	int head;
+	u32 rate;
+	u64 stall_bound, sample;
+	s64 drained;
+
+	mvq_slot_counters(mvq, i, &st);
+	occ = mvq_queue_occupancy(q);
+	head = READ_ONCE(q->ring.consumer_head);
+	if (!s->valid) {
+		s->valid = true;
+		goto out;
+	}
+	drained = (s64)(st.enqueued - s->prev_enq) + s->prev_occ - occ;
+	if (drained < 0)	/* slots moved (a queue detached) */
+		drained = 0;
+
+	if (s->prev_occ && occ && elapsed_us) {
+		sample = div64_u64((u64)drained * USEC_PER_SEC, elapsed_us);
+		sample = min_t(u64, sample, U32_MAX);
+		rate = s->rate ? s->rate + ((s64)sample - (s64)s->rate) / 4
+			       : sample;
+		WRITE_ONCE(s->rate, rate);
+	}
+
+	/*
+	 * The consumer position, not the counter delta, tells whether the
+	 * reader took anything: the counters and the occupancy are not read
+	 * atomically, so the delta is off by a frame or two.
+	 */
+	stall_bound = (u64)MVQ_STALL_FACTOR * max(p->target_us, p->interval_us);
+	if (head != s->prev_head) {
+		s->stall_us = 0;
+		s->stalled = false;
+	} else if (occ) {
+		s->stall_us += elapsed_us;
+		if (s->stall_us >= stall_bound)
+			s->stalled = true;
+	}
+	if (s->stalled) {
+		eff = p->lmin;
+		WRITE_ONCE(mvq->aqm->eff_limit[i], eff);
+		dropped = mvq_aqm_flush(mvq, q, occ + p->lmax);
+		if (dropped) {
+			atomic64_add(dropped, &s->stale_drops);
+			occ = mvq_queue_occupancy(q);
+			head = READ_ONCE(q->ring.consumer_head);
+		}
+		s->standing = 0;
+		goto out;
+	}
+
+	target = mvq_aqm_target_pkts(s->rate, p);
+	if (s->rate && min(occ, s->prev_occ) >= target - target / 4)
+		s->standing++;
+	else
+		s->standing = 0;
+	if (s->standing >= MVQ_STANDING_SAMPLES)
+		eff = target;
+	else if (eff < p->lmax)
+		eff += eff / 8 + 1;
+	eff = clamp(eff, p->lmin, p->lmax);
+	WRITE_ONCE(mvq->aqm->eff_limit[i], eff);
+out:
+	s->prev_enq = st.enqueued;
+	s->prev_occ = occ;
+	s->prev_head = head;
+}
+
+static void mvq_aqm_work(struct work_struct *work)
+{
+	struct mvq_aqm *a = container_of(to_delayed_work(work), struct mvq_aqm,
+					 work);
+	struct mvq_dev *mvq = a->mvq;
+	const struct mvq_config *cfg;
+	struct mvq_aqm_params p;
+	ktime_t now = ktime_get();
+	u64 elapsed_us = ktime_us_delta(now, a->last);
+	unsigned int n, i;
+	struct tap_queue *q;
+
+	rcu_read_lock();
+	cfg = rcu_dereference(mvq->cfg);
+	if (!cfg || cfg->qmode != VR_SCHED_QMODE_ADAPTIVE) {
+		rcu_read_unlock();
+		return;
+	}
+	p.target_us = cfg->target_us;
+	p.lmin = cfg->limit_min;
+	p.lmax = cfg->limit_max;
+	p.interval_us = cfg->interval_us;
+	n = READ_ONCE(mvq->tap.numvtaps);
+	if (n > MAX_TAP_QUEUES)
+		n = 0;
+	for (i = 0; i < n; i++) {
+		q = rcu_dereference(mvq->tap.taps[i]);
+		if (q)
+			mvq_aqm_slot_update(mvq, i, q, elapsed_us, &p);
+	}
+	rcu_read_unlock();
+	/* Slots out of the rotation start over when a queue takes them. */
+	for (; i < MAX_TAP_QUEUES && a->slot[i].valid; i++) {
+		a->slot[i].valid = false;
+		a->slot[i].stalled = false;
+		a->slot[i].stall_us = 0;
+		a->slot[i].standing = 0;
+		WRITE_ONCE(a->slot[i].rate, 0);
+		WRITE_ONCE(a->eff_limit[i], p.lmax);
+	}
+	a->last = now;
+	queue_delayed_work(system_wq, &a->work,
+			   usecs_to_jiffies(p.interval_us));
+}
+
+/* Reset the controller and start it; the work must not be running. */
+void mvq_aqm_start(struct mvq_dev *mvq, const struct mvq_config *cfg)
+{
+	struct mvq_aqm *a = mvq->aqm;
+	unsigned int i;
+
+	ASSERT_RTNL();
+	for (i = 0; i < MAX_TAP_QUEUES; i++) {
+		a->slot[i].valid = false;
+		a->slot[i].stalled = false;
+		a->slot[i].stall_us = 0;
+		a->slot[i].standing = 0;
+		WRITE_ONCE(a->slot[i].rate, 0);
+		WRITE_ONCE(a->eff_limit[i], cfg->limit_max);
+	}
+	a->last = ktime_get();
+	queue_delayed_work(system_wq, &a->work,
+			   usecs_to_jiffies(cfg->interval_us));
+}
+
+void mvq_aqm_stop(struct mvq_dev *mvq)
+{
+	if (mvq->aqm)
+		cancel_delayed_work_sync(&mvq->aqm->work);
+}
+
+/* A changed interval applies now rather than after the old one. */
+void mvq_aqm_reschedule(struct mvq_dev *mvq, const struct mvq_config *cfg)
+{
+	ASSERT_RTNL();
+	mod_delayed_work(system_wq, &mvq->aqm->work,
+			 usecs_to_jiffies(cfg->interval_us));
+}
+
+void mvq_aqm_queue_stats(struct mvq_dev *mvq, const struct mvq_config *cfg,
+			 unsigned int slot, struct vr_queue_stats *st)
+{
+	struct mvq_aqm_slot *s = &mvq->aqm->slot[slot];
+	u32 ring = mvq_ring_size(mvq), rate;
+
+	st->stale_drops = atomic64_read(&s->stale_drops);
+	if (cfg->qmode != VR_SCHED_QMODE_ADAPTIVE) {
+		st->eff_limit = cfg->limit && cfg->limit < ring ? cfg->limit
+								: ring;
+		return;
+	}
+	st->eff_limit = min(READ_ONCE(mvq->aqm->eff_limit[slot]), ring);
+	rate = READ_ONCE(s->rate);
+	st->drain_rate = rate;
+	if (rate)
+		st->delay_us = min_t(u64, U32_MAX,
+				     div_u64((u64)st->occupancy * USEC_PER_SEC,
+					     rate));
+}
+
+int mvq_aqm_init(struct mvq_dev *mvq)
+{
+	struct mvq_aqm *a;
+
+	a = kvzalloc(sizeof(*a), GFP_KERNEL);
+	if (!a)
+		return -ENOMEM;
+	a->mvq = mvq;
+	INIT_DELAYED_WORK(&a->work, mvq_aqm_work);
+	mvq->aqm = a;
+	return 0;
+}
+
+/* After mvq_aqm_stop(). */
+void mvq_aqm_free(struct mvq_dev *mvq)
+{
+	kvfree(mvq->aqm);
+	mvq->aqm = NULL;
+}
