@@ -26,6 +26,9 @@
 
 #define VR_CPULIST_MAX		1023
 #define VR_WEIGHT_MAX		1000
+#define VR_TARGET_US_MAX	1000000
+#define VR_INTERVAL_US_MIN	1000
+#define VR_INTERVAL_US_MAX	1000000
 #define VR_DL_MIN_NS		1024ULL		/* kernel DL_SCALE granularity */
 #define VR_DL_MAX_NS		4194304000ULL	/* default period max, 2^22 us */
 
@@ -35,6 +38,16 @@ static struct genl_family vr_genl_family;
 static struct netlink_range_validation vr_dl_range = {
 	.min = VR_DL_MIN_NS,
 	.max = VR_DL_MAX_NS,
+};
+
+static struct netlink_range_validation vr_target_us_range = {
+	.min = 1,
+	.max = VR_TARGET_US_MAX,
+};
+
+static struct netlink_range_validation vr_interval_us_range = {
+	.min = VR_INTERVAL_US_MIN,
+	.max = VR_INTERVAL_US_MAX,
 };
 
 const struct nla_policy vr_sched_nl_policy[VR_SCHED_A_SCHED_MAX + 1] = {
@@ -81,6 +94,14 @@ static const struct nla_policy vr_link_nl_policy[VR_SCHED_A_LINK_MAX + 1] = {
 	[VR_SCHED_A_LINK_SKIP_FULL]	= NLA_POLICY_MAX(NLA_U8, 1),
 	[VR_SCHED_A_LINK_WEIGHT]	= NLA_POLICY_RANGE(NLA_U32, 1,
 							   VR_WEIGHT_MAX),
+	[VR_SCHED_A_LINK_QMODE]		= NLA_POLICY_RANGE(NLA_U32, 1,
+							   VR_SCHED_QMODE_MAX),
+	[VR_SCHED_A_LINK_TARGET_US]	= NLA_POLICY_FULL_RANGE(NLA_U32,
+								&vr_target_us_range),
+	[VR_SCHED_A_LINK_LIMIT_MIN]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[VR_SCHED_A_LINK_LIMIT_MAX]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[VR_SCHED_A_LINK_INTERVAL_US]	= NLA_POLICY_FULL_RANGE(NLA_U32,
+								&vr_interval_us_range),
 };
 
 /* A required attribute, with an extack message naming it. */
@@ -494,12 +515,13 @@ static size_t vr_nl_link_size(struct vr_link *link)
 {
 	unsigned int n = min(link->ops->queue_count(link), VR_LINK_MAX_QUEUES);
 
-	return nla_total_size(sizeof(u32)) * 4 +	/* ifindex mode policy limit */
+	/* ifindex mode policy limit qmode target min max interval */
+	return nla_total_size(sizeof(u32)) * 9 +
 	       nla_total_size(IFNAMSIZ) + nla_total_size(sizeof(u8)) +
 	       n * nla_total_size(sizeof(u32)) +	/* weights */
 	       n * (nla_total_size(0) +		/* queue nest */
-		    nla_total_size(sizeof(u32)) * 2 +
-		    nla_total_size_64bit(sizeof(u64)) * 3 +
+		    nla_total_size(sizeof(u32)) * 5 +
+		    nla_total_size_64bit(sizeof(u64)) * 4 +
 		    nla_total_size(sizeof(u8)));
 }
 
@@ -519,7 +541,12 @@ static int vr_nl_put_queue(struct sk_buff *skb, unsigned int index,
 	    nla_put_u64_64bit(skb, VR_SCHED_A_QUEUE_FULL_DROPS,
 			      qs->full_drops, VR_SCHED_A_QUEUE_PAD) ||
 	    nla_put_u32(skb, VR_SCHED_A_QUEUE_OCCUPANCY, qs->occupancy) ||
-	    nla_put_u8(skb, VR_SCHED_A_QUEUE_ENABLED, qs->enabled)) {
+	    nla_put_u8(skb, VR_SCHED_A_QUEUE_ENABLED, qs->enabled) ||
+	    nla_put_u32(skb, VR_SCHED_A_QUEUE_EFF_LIMIT, qs->eff_limit) ||
+	    nla_put_u32(skb, VR_SCHED_A_QUEUE_DRAIN_RATE, qs->drain_rate) ||
+	    nla_put_u32(skb, VR_SCHED_A_QUEUE_DELAY_US, qs->delay_us) ||
+	    nla_put_u64_64bit(skb, VR_SCHED_A_QUEUE_STALE_DROPS,
+			      qs->stale_drops, VR_SCHED_A_QUEUE_PAD)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -550,7 +577,12 @@ static int vr_nl_fill_link(struct sk_buff *skb, struct vr_link *link,
 	    nla_put_u32(skb, VR_SCHED_A_LINK_MODE, cfg->mode) ||
 	    nla_put_u32(skb, VR_SCHED_A_LINK_POLICY, cfg->policy) ||
 	    nla_put_u32(skb, VR_SCHED_A_LINK_LIMIT, cfg->limit) ||
-	    nla_put_u8(skb, VR_SCHED_A_LINK_SKIP_FULL, cfg->skip_full))
+	    nla_put_u8(skb, VR_SCHED_A_LINK_SKIP_FULL, cfg->skip_full) ||
+	    nla_put_u32(skb, VR_SCHED_A_LINK_QMODE, cfg->qmode) ||
+	    nla_put_u32(skb, VR_SCHED_A_LINK_TARGET_US, cfg->target_us) ||
+	    nla_put_u32(skb, VR_SCHED_A_LINK_LIMIT_MIN, cfg->limit_min) ||
+	    nla_put_u32(skb, VR_SCHED_A_LINK_LIMIT_MAX, cfg->limit_max) ||
+	    nla_put_u32(skb, VR_SCHED_A_LINK_INTERVAL_US, cfg->interval_us))
 		goto err_cancel;
 	for (i = 0; i < min_t(unsigned int, cfg->nweights, VR_LINK_MAX_QUEUES); i++)
 		if (nla_put_u32(skb, VR_SCHED_A_LINK_WEIGHT, cfg->weights[i]))
@@ -714,6 +746,35 @@ static int vr_nl_link_parse_weights(struct genl_info *info,
 	return 1;
 }
 
+/* The queue-length mode and its parameters; returns the changed bits. */
+static u32 vr_nl_link_parse_qmode(struct nlattr **tb,
+				  struct vr_link_config *cfg)
+{
+	u32 changed = 0;
+
+	if (tb[VR_SCHED_A_LINK_QMODE]) {
+		cfg->qmode = nla_get_u32(tb[VR_SCHED_A_LINK_QMODE]);
+		changed |= VR_LINK_CFG_QMODE;
+	}
+	if (tb[VR_SCHED_A_LINK_TARGET_US]) {
+		cfg->target_us = nla_get_u32(tb[VR_SCHED_A_LINK_TARGET_US]);
+		changed |= VR_LINK_CFG_TARGET;
+	}
+	if (tb[VR_SCHED_A_LINK_LIMIT_MIN]) {
+		cfg->limit_min = nla_get_u32(tb[VR_SCHED_A_LINK_LIMIT_MIN]);
+		changed |= VR_LINK_CFG_LIMIT_MIN;
+	}
+	if (tb[VR_SCHED_A_LINK_LIMIT_MAX]) {
+		cfg->limit_max = nla_get_u32(tb[VR_SCHED_A_LINK_LIMIT_MAX]);
+		changed |= VR_LINK_CFG_LIMIT_MAX;
+	}
+	if (tb[VR_SCHED_A_LINK_INTERVAL_US]) {
+		cfg->interval_us = nla_get_u32(tb[VR_SCHED_A_LINK_INTERVAL_US]);
+		changed |= VR_LINK_CFG_INTERVAL;
+	}
+	return changed;
+}
+
 static int vr_nl_link_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **tb = info->attrs;
@@ -744,6 +805,7 @@ static int vr_nl_link_set_doit(struct sk_buff *skb, struct genl_info *info)
 		cfg->skip_full = nla_get_u8(tb[VR_SCHED_A_LINK_SKIP_FULL]);
 		changed |= VR_LINK_CFG_SKIP_FULL;
 	}
+	changed |= vr_nl_link_parse_qmode(tb, cfg);
 	err = vr_nl_link_parse_weights(info, link, cfg);
 	if (err < 0)
 		goto out_unlock;
@@ -751,7 +813,7 @@ static int vr_nl_link_set_doit(struct sk_buff *skb, struct genl_info *info)
 		changed |= VR_LINK_CFG_WEIGHTS;
 	if (!changed) {
 		NL_SET_ERR_MSG(info->extack,
-			       "nothing to set: give policy, limit, skip-full and/or weights");
+			       "nothing to set: give policy, limit, skip-full, weights, qmode or its parameters");
 		err = -EINVAL;
 		goto out_unlock;
 	}

@@ -424,6 +424,11 @@ static const char *const link_policy_names[] = {
 	[VR_SCHED_POLICY_WRR] = "wrr",
 };
 
+static const char *const link_qmode_names[] = {
+	[VR_SCHED_QMODE_STATIC] = "static",
+	[VR_SCHED_QMODE_ADAPTIVE] = "adaptive",
+};
+
 static const struct { const char *name; uint32_t val; } mode_names[] = {
 	{ "private", MACVLAN_MODE_PRIVATE }, { "vepa", MACVLAN_MODE_VEPA },
 	{ "bridge", MACVLAN_MODE_BRIDGE }, { "passthru", MACVLAN_MODE_PASSTHRU },
@@ -817,6 +822,11 @@ static void print_link(const struct nlmsghdr *nlh, void *data)
 		jstr("policy", NAME_OF(link_policy_names, get_uint(a[VR_SCHED_A_LINK_POLICY])));
 		ju64("limit", get_uint(a[VR_SCHED_A_LINK_LIMIT]));
 		jbool("skip_full", get_uint(a[VR_SCHED_A_LINK_SKIP_FULL]));
+		jstr("qmode", NAME_OF(link_qmode_names, get_uint(a[VR_SCHED_A_LINK_QMODE])));
+		ju64("target_us", get_uint(a[VR_SCHED_A_LINK_TARGET_US]));
+		ju64("limit_min", get_uint(a[VR_SCHED_A_LINK_LIMIT_MIN]));
+		ju64("limit_max", get_uint(a[VR_SCHED_A_LINK_LIMIT_MAX]));
+		ju64("interval_us", get_uint(a[VR_SCHED_A_LINK_INTERVAL_US]));
 		jopen("weights", '[');
 		mnl_attr_for_each(attr, nlh, GENL_HDRLEN)
 			if (mnl_attr_get_type(attr) == VR_SCHED_A_LINK_WEIGHT)
@@ -837,6 +847,12 @@ static void print_link(const struct nlmsghdr *nlh, void *data)
 			if (mnl_attr_get_type(attr) == VR_SCHED_A_LINK_WEIGHT)
 				printf("%s%" PRIu64, nw++ ? "," : "", get_uint(attr));
 		printf("%s queues %u\n", nw ? "" : "-", nq);
+		printf("    qmode %s target-us %" PRIu64 " limit-min %" PRIu64 " limit-max %" PRIu64 " interval-us %" PRIu64 "\n",
+		       NAME_OF(link_qmode_names, get_uint(a[VR_SCHED_A_LINK_QMODE])),
+		       get_uint(a[VR_SCHED_A_LINK_TARGET_US]),
+		       get_uint(a[VR_SCHED_A_LINK_LIMIT_MIN]),
+		       get_uint(a[VR_SCHED_A_LINK_LIMIT_MAX]),
+		       get_uint(a[VR_SCHED_A_LINK_INTERVAL_US]));
 	}
 	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
 		if (mnl_attr_get_type(attr) != VR_SCHED_A_LINK_QUEUE)
@@ -850,15 +866,24 @@ static void print_link(const struct nlmsghdr *nlh, void *data)
 			ju64("early_drops", get_uint(q[VR_SCHED_A_QUEUE_EARLY_DROPS]));
 			ju64("full_drops", get_uint(q[VR_SCHED_A_QUEUE_FULL_DROPS]));
 			ju64("occupancy", get_uint(q[VR_SCHED_A_QUEUE_OCCUPANCY]));
+			ju64("eff_limit", get_uint(q[VR_SCHED_A_QUEUE_EFF_LIMIT]));
+			ju64("drain_pps", get_uint(q[VR_SCHED_A_QUEUE_DRAIN_RATE]));
+			ju64("delay_us", get_uint(q[VR_SCHED_A_QUEUE_DELAY_US]));
+			ju64("stale_drops", get_uint(q[VR_SCHED_A_QUEUE_STALE_DROPS]));
 			jclose('}');
 		} else if (opt_stats) {
-			printf("    queue %" PRIu64 " %s enqueued %" PRIu64 " early_drops %" PRIu64 " full_drops %" PRIu64 " occupancy %" PRIu64 "\n",
+			printf("    queue %" PRIu64 " %s enqueued %" PRIu64 " early_drops %" PRIu64 " full_drops %" PRIu64 " occupancy %" PRIu64
+			       " eff_limit %" PRIu64 " drain_pps %" PRIu64 " delay_us %" PRIu64 " stale_drops %" PRIu64 "\n",
 			       get_uint(q[VR_SCHED_A_QUEUE_INDEX]),
 			       get_uint(q[VR_SCHED_A_QUEUE_ENABLED]) ? "enabled" : "detached",
 			       get_uint(q[VR_SCHED_A_QUEUE_ENQUEUED]),
 			       get_uint(q[VR_SCHED_A_QUEUE_EARLY_DROPS]),
 			       get_uint(q[VR_SCHED_A_QUEUE_FULL_DROPS]),
-			       get_uint(q[VR_SCHED_A_QUEUE_OCCUPANCY]));
+			       get_uint(q[VR_SCHED_A_QUEUE_OCCUPANCY]),
+			       get_uint(q[VR_SCHED_A_QUEUE_EFF_LIMIT]),
+			       get_uint(q[VR_SCHED_A_QUEUE_DRAIN_RATE]),
+			       get_uint(q[VR_SCHED_A_QUEUE_DELAY_US]),
+			       get_uint(q[VR_SCHED_A_QUEUE_STALE_DROPS]));
 		}
 	}
 	if (opt_json) {
@@ -1012,6 +1037,21 @@ static int cmd_link(int argc, char **argv)
 					matches(argv[1], "on"));
 		} else if (matches(argv[0], "weights")) {
 			put_weights(nlh, argv[1]);
+		} else if (matches(argv[0], "qmode")) {
+			mnl_attr_put_u32(nlh, VR_SCHED_A_LINK_QMODE,
+					 lookup(link_qmode_names, 3, argv[1], "qmode"));
+		} else if (matches(argv[0], "target-us")) {
+			mnl_attr_put_u32(nlh, VR_SCHED_A_LINK_TARGET_US,
+					 parse_u64(argv[1], "target-us", UINT32_MAX));
+		} else if (matches(argv[0], "limit-min")) {
+			mnl_attr_put_u32(nlh, VR_SCHED_A_LINK_LIMIT_MIN,
+					 parse_u64(argv[1], "limit-min", UINT32_MAX));
+		} else if (matches(argv[0], "limit-max")) {
+			mnl_attr_put_u32(nlh, VR_SCHED_A_LINK_LIMIT_MAX,
+					 parse_u64(argv[1], "limit-max", UINT32_MAX));
+		} else if (matches(argv[0], "interval-us")) {
+			mnl_attr_put_u32(nlh, VR_SCHED_A_LINK_INTERVAL_US,
+					 parse_u64(argv[1], "interval-us", UINT32_MAX));
 		} else if (matches(argv[0], "mode")) {
 			mode = argv[1];
 			continue;
@@ -1021,7 +1061,7 @@ static int cmd_link(int argc, char **argv)
 		any = true;
 	}
 	if (!any && !mode)
-		usage_err("link set needs policy, limit, skip-full, weights or mode");
+		usage_err("link set needs policy, limit, skip-full, weights, qmode (and its parameters) or mode");
 	if (mode && set_link_mode_checked(dev, mode))
 		return 1;
 	if (!any)
@@ -1107,6 +1147,8 @@ static void help(FILE *f)
 "  vrctl link show [DEV]\n"
 "  vrctl link set DEV [policy rr|hash|wrr] [limit N] [skip-full on|off]\n"
 "                 [weights W0,W1,...] [mode private|vepa|bridge|passthru|source]\n"
+"                 [qmode static|adaptive] [target-us N] [limit-min N]\n"
+"                 [limit-max N] [interval-us N]\n"
 "  vrctl monitor\n"
 "  vrctl help\n"
 "\n"
@@ -1114,6 +1156,9 @@ static void help(FILE *f)
 "  POLICY  other [nice N] | batch [nice N] | idle | fifo prio N | rr prio N |\n"
 "          deadline runtime T deadline T [period T]\n"
 "  T       time: 170ms, 200us, 1s, 5000ns (a bare number is ns)\n"
+"  qmode   adaptive: per-queue limit = drain rate x target-us (target queue\n"
+"          delay), within limit-min..limit-max packets, updated every\n"
+"          interval-us; static: the fixed limit\n"
 "\n"
 "Rules match workers when they start (all given matches must hold; no match\n"
 "means any worker) and apply in ascending id order, later rules overriding\n"
