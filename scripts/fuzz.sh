@@ -1,15 +1,18 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# fuzz.sh SECONDS: build every libFuzzer target fuzz/<name>_fuzz.c (with
-# ASan and UBSan; kernel sources compiled unchanged through fuzz/shim.h) and
-# run each for SECONDS, starting from the committed corpus fuzz/corpus/<name>.
+# fuzz.sh SECONDS [TARGET...]: build every libFuzzer target fuzz/<name>_fuzz.c
+# (or the TARGETs named: desc, nl) with ASan and UBSan, kernel sources
+# compiled unchanged through fuzz/shim.h (and, for nl, fuzz/nl_shim.h with
+# the stand-in headers of fuzz/include), and run each for SECONDS, starting
+# from the committed corpus fuzz/corpus/<name>.
 # New corpus entries and crash artifacts go to .build/fuzz/<name>/, never
 # into the repository. Fails on any crash, leak, sanitizer report or failed
 # invariant.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 secs=${1:-60}
+shift || true
 out=$top/.build/fuzz
 mkdir -p "$out"
 CC=${FUZZ_CC:-clang}
@@ -19,13 +22,21 @@ CFLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 # Which kernel source each target compiles, and its include path.
 declare -A SRCS=(
 	[desc]="$top/vhost_split/desc.c"
+	[nl]="$top/vr_sched/netlink.c $top/vr_sched/sched.c $top/fuzz/nl_registry.c $top/fuzz/nl_shim.c"
 )
+# Kernel code is built with the kernel's W=1 set, which has no
+# -Wunused-parameter, -Wsign-compare or -Wmissing-field-initializers.
 declare -A INCS=(
 	[desc]="-I$top/vhost_split"
+	[nl]="-D_GNU_SOURCE -I$top/fuzz/include -I$top/include -I$top/vr_sched -include $top/fuzz/nl_shim.h
+		-Wno-unused-parameter -Wno-sign-compare -Wno-missing-field-initializers"
 )
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=("${!SRCS[@]}")
 
 rc=0
-for t in "${!SRCS[@]}"; do
+for t in "${targets[@]}"; do
+	[ -n "${SRCS[$t]:-}" ] || { echo "fuzz: no target $t" >&2; exit 1; }
 	d=$out/$t
 	mkdir -p "$d/corpus"
 	# shellcheck disable=SC2086
