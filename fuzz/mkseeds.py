@@ -158,6 +158,11 @@ def nl_seeds():
                               u32(L_QMODE, 2), u32(L_TARGET, 2000),
                               u32(L_LMIN, 10), u32(L_LMAX, 200),
                               u32(L_INTERVAL, 5000), ctl=LISTEN),
+        "dump-interrupted": req(WORKER_GET, ctl=DUMP | 0x80 | 8, nth=30) +
+        req(RULE_ADD, string(R_CPUS, "1")) +
+        req(RULE_ADD, string(R_CPUS, "2")) +
+        req(RULE_GET, ctl=DUMP | 0x80 | 8, nth=10) +
+        req(LINK_GET, ctl=DUMP | 0x80 | 8, nth=60),
         "link-events": event(EV_LINK_RENAME, 0, 1) +
         event(EV_LINK_QUEUES, 1, 2) + event(EV_LINK_ANNOUNCE, 3) +
         req(LINK_GET, ctl=DUMP | LISTEN) +

@@ -14,8 +14,9 @@
  * ctl: bit 0 dump, bit 1 monitor listeners present, bit 2 request from
  * the second namespace, bits 3-4 a refusal of the fake kernel (1 the
  * scheduler refuses the policy, 2 the CPUs, 3 the link kind refuses the
- * config), bits 5-6 which errno, bit 7 small dump buffers. nth: the nth
- * allocation of the call fails (0: none), as failslab's fail-nth.
+ * config; in dumps, bit 3 changes the dumped objects between two parts),
+ * bits 5-6 which errno, bit 7 small dump buffers. nth: the nth allocation
+ * of the call fails (0: none), as failslab's fail-nth.
  *
  * The harness parses attributes with the op's policy and maxattr in
  * strict mode, as genetlink does for these ops (no GENL_DONT_VALIDATE_*
@@ -34,8 +35,9 @@
  *    @changed naming exactly the fields that differ from get_config;
  *  - every reply, dump part and notification parses back in strict mode
  *    against the UAPI attribute trees and matches the object it reports;
- *  - a dump ends, lists each object once in id/list order when not
- *    interrupted, and fails only with -EMSGSIZE or -ENOMEM.
+ *  - a dump ends, lists each object once in id/list order when nothing
+ *    changed, is flagged NLM_F_DUMP_INTR exactly when something changed
+ *    between its parts, and fails only with -EMSGSIZE or -ENOMEM.
  */
 #include <assert.h>
 
@@ -1193,6 +1195,39 @@ static void dump_expect(u8 cmd, struct net *net, const struct dump_seen *seen)
 	CHECK(n == seen->n);
 }
 
+/* Change the dumped objects between two parts of a dump (ctl bit 3). */
+static bool dump_change(u8 cmd, u8 seed)
+{
+	struct vr_rule *rule;
+	unsigned int i;
+
+	switch (cmd) {
+	case VR_SCHED_CMD_WORKER_GET:
+		for (i = 0; i < NWORKERS && workers[i].registered; i++)
+			;
+		if (i < NWORKERS)
+			worker_register(i, seed);
+		else
+			worker_unregister(seed % NWORKERS);
+		return true;
+	case VR_SCHED_CMD_RULE_GET:
+		rule = kzalloc(sizeof(*rule), GFP_KERNEL);
+		CHECK(rule && !vr_thread_cfg_init(&rule->cfg));
+		cpumask_set_cpu(seed % 9, rule->cfg.cpus);
+		rule->cfg.has_cpus = true;
+		mutex_lock(&vr_lock);
+		CHECK(!vr_rule_add(rule, NULL));
+		mutex_unlock(&vr_lock);
+		return true;
+	case VR_SCHED_CMD_LINK_GET:
+		rtnl_lock();
+		vr_link_notify(&links[seed % NLINKS].link);
+		rtnl_unlock();
+		return true;
+	}
+	return false;
+}
+
 static void run_dump(const struct genl_ops *op, const struct nlmsghdr *nlh,
 		     struct sk_buff *in, u8 ctl, u8 nth)
 {
@@ -1200,6 +1235,7 @@ static void run_dump(const struct genl_ops *op, const struct nlmsghdr *nlh,
 	struct netlink_callback cb = { .skb = in, .nlh = nlh, .extack = &ext };
 	unsigned int size = ctl & 0x80 ? 64 + nth * 8U : NLMSG_GOODSIZE;
 	struct dump_seen seen = {};
+	bool changed = false;
 	unsigned int parts;
 	int ret = 0;
 
@@ -1218,8 +1254,13 @@ static void run_dump(const struct genl_ops *op, const struct nlmsghdr *nlh,
 		kfree_skb(out);
 		if (ret <= 0)
 			break;
+		if (parts == 0 && (ctl & 8))
+			changed = dump_change(op->cmd, nth);
 	}
 	CHECK(parts < 1000);		/* a dump ends */
+	/* netlink checks the consistency once more on NLMSG_DONE. */
+	if (!ret && cb.prev_seq && cb.seq != cb.prev_seq)
+		seen.intr = true;
 	if (!quiet)
 		fprintf(stderr, "nl_fuzz: dump of cmd %u: %d, %u objects in %u parts%s\n",
 			op->cmd, ret, seen.n, parts + 1, seen.intr ? ", interrupted" : "");
@@ -1227,8 +1268,10 @@ static void run_dump(const struct genl_ops *op, const struct nlmsghdr *nlh,
 		CHECK(ret == -EMSGSIZE || ret == -ENOMEM);
 		return;
 	}
-	CHECK(!seen.intr);		/* nothing changed during this dump */
-	dump_expect(op->cmd, in->sk->net, &seen);
+	/* A change between two parts is flagged; no change, no flag. */
+	CHECK(seen.intr == changed);
+	if (!changed)
+		dump_expect(op->cmd, in->sk->net, &seen);
 }
 
 /* -------------------------------------------------------------- doit */
