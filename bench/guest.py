@@ -33,9 +33,12 @@ import json
 import math
 import os
 import select
+import shutil
 import signal
+import stat as stat_mod
 import subprocess
 import sys
+import tempfile
 import time
 
 CAVEAT = ("routers are vnetdrv forward processes, a userspace stand-in for "
@@ -54,8 +57,14 @@ SINK_MAC = "02:00:00:00:02:02"
 PG_MIN_GAP_NS = 150000
 PG_MAX_DEVS = 32
 FRAME = 60
-# A router ends this many seconds after its last packet.
+# A router ends this many seconds after its last packet (that is how the
+# routers end after pktgen stops). A router whose vCPU time or vhost worker
+# is starved that long in overload (normal under TCG) ends inside the
+# window: the point is measured again with a longer idle time (ROUTER_IDLE
+# times 2, then 4), unless the stall looks like a consumer that stopped
+# draining a full queue, which is reported as a failure.
 ROUTER_IDLE = 1.5
+STALL_RETRIES = 2
 DEBUG = bool(os.environ.get("VRBENCH_DEBUG"))
 
 FIELDS = [
@@ -65,6 +74,8 @@ FIELDS = [
     "drop_egress_pps", "drop_sink_pps", "queue_enqueued", "queue_early",
     "queue_full", "worker_ns_per_pkt", "router_ns_per_pkt", "worker_cpu",
     "router_cpu", "worker_cpus", "gen_limited", "window_s", "status", "note",
+    "queue_drop_kinds", "queue_occ", "queue_state", "total_offered",
+    "total_forwarded", "total_router_rx",
 ]
 
 KEYS = {"dev", "link", "routers", "rule", "txqueuelen", "ring", "plot"}
@@ -81,8 +92,9 @@ MODES = {
     "smoke": dict(grid=[], fixed=[2000], warmup=0.3, window=0.7, extend=0,
                   overload=False),
     # make demo: a short doubling sweep of one configuration
-    "demo": dict(grid=[], fixed=[500, 1000, 2000, 4000, 8000], warmup=0.5,
-                 window=1.0, extend=0, overload=False),
+    # (2 s windows: under TCG frames in flight vary by ~100 between reads)
+    "demo": dict(grid=[], fixed=[500, 1000, 2000, 4000, 8000], warmup=1.0,
+                 window=2.0, extend=0, overload=False),
 }
 
 
@@ -287,7 +299,8 @@ def cpus_allowed(tid):
 
 
 class Routers:
-    def __init__(self, vnetdrv, cfg, ing_tap, egr_tap, duration_ms):
+    def __init__(self, vnetdrv, cfg, ing_tap, egr_tap, duration_ms, idle):
+        self.idle = idle
         self.killed = 0
         self.procs = []
         self.results = []
@@ -309,7 +322,7 @@ class Routers:
                  "--tap", ing_tap, "--tap", egr_tap, "--ring",
                  str(cfg["ring"]), "--dst-mac", SINK_MAC,
                  "--duration", str(duration_ms), "--timeout",
-                 str(int(ROUTER_IDLE * 1000)),
+                 str(int(self.idle * 1000)),
                  "--count", "0"],
                 stdout=subprocess.PIPE, stderr=err, text=True)
             self.procs.append(p)
@@ -317,6 +330,22 @@ class Routers:
 
     def alive(self):
         return all(p.poll() is None for p in self.procs)
+
+    def ended(self):
+        """Routers that exited: (index, exit code, their JSON or None)."""
+        out = []
+        for i, p in enumerate(self.procs):
+            if p.poll() is None:
+                continue
+            res = None
+            try:
+                for line in p.stdout.read().splitlines():
+                    if line.startswith("{") and '"mode":"forward"' in line:
+                        res = json.loads(line)
+            except (OSError, ValueError):
+                pass
+            out.append((i, p.returncode, res))
+        return out
 
     def _why(self, i):
         self.errs[i].seek(0)
@@ -384,6 +413,7 @@ class Setup:
         self.vrctl = vrctl
         self.rule_ids = []
         self.links = []
+        self.nodes = tempfile.mkdtemp(prefix="vrbench-nodes.")
         try:
             self._links()
             self._rules()
@@ -411,6 +441,16 @@ class Setup:
                  str(c["txqueuelen"])])
         for d in (ING, EGR):
             run(["ip", "link", "set", d, "up"])
+        # Until linkwatch has seen the carrier the link may sit on the noop
+        # qdisc, which drops what the routers send: wait (bounded) for it.
+        for d in (ING, EGR):
+            for _ in range(100):
+                with open("/sys/class/net/%s/operstate" % d) as f:
+                    if f.read().strip() == "up":
+                        break
+                time.sleep(0.05)
+            else:
+                log("vrbench: %s is not up after 5 s" % d)
         for attr, val in c["mq"]:
             if c["link"] != "macvtap_mq":
                 raise BenchError("mq.%s needs link=macvtap_mq" % attr)
@@ -418,17 +458,29 @@ class Setup:
             if not os.path.exists(path):
                 raise BenchError("macvtap_mq has no '%s' attribute" % attr)
             write_file(path, val)
-        self.ing_tap = "/dev/tap%d" % read_int(
-            "/sys/class/net/%s/ifindex" % ING)
-        self.egr_tap = "/dev/tap%d" % read_int(
-            "/sys/class/net/%s/ifindex" % EGR)
-        for t in (self.ing_tap, self.egr_tap):
-            for _ in range(50):
-                if os.path.exists(t):
-                    break
-                time.sleep(0.05)
-            else:
-                raise BenchError("%s did not appear" % t)
+        self.ing_tap = self._tap_node(ING)
+        self.egr_tap = self._tap_node(EGR)
+
+    def _tap_node(self, dev):
+        """A private device node for the link's tap. /dev/tap<ifindex> is
+        named after an ifindex, unique only per namespace: while a link of
+        another namespace with the same ifindex exists (e.g. one a leftover
+        process keeps alive), /dev/tapN is ITS node and a router opening it
+        would attach to a queue nobody sends to."""
+        ifindex = read_int("/sys/class/net/%s/ifindex" % dev)
+        attr = "/sys/class/net/%s/tap%d/dev" % (dev, ifindex)
+        try:
+            with open(attr) as f:
+                major, minor = (int(x) for x in f.read().split(":"))
+        except (OSError, ValueError) as e:
+            raise BenchError("%s: no tap device number: %s" % (dev, e))
+        path = os.path.join(self.nodes, dev)
+        try:
+            os.mknod(path, 0o600 | stat_mod.S_IFCHR,
+                     os.makedev(major, minor))
+        except OSError as e:
+            raise BenchError("mknod %s: %s" % (path, e.strerror))
+        return path
 
     def _rules(self):
         if not self.cfg["rule"]:
@@ -456,7 +508,11 @@ class Setup:
             self.rule_ids.append(rid)
 
     def queue_stats(self):
-        """Per-queue (enqueued, early, full) of the ingress macvtap_mq."""
+        """Per-queue counters of the ingress macvtap_mq, sorted by queue
+        index: dicts with enqueued, full (full_drops), early (the sum of
+        every other *_drops field, so a new drop kind is never lost), drops
+        (each *_drops field by name), occupancy and state (any other
+        numeric field: controller state such as an effective limit)."""
         if self.cfg["link"] != "macvtap_mq" or not self.vrctl:
             return None
         p = subprocess.run([self.vrctl, "-j", "-s", "link", "show", ING],
@@ -472,11 +528,8 @@ class Setup:
         def walk(o):
             if isinstance(o, dict):
                 keys = {k.replace("-", "_"): v for k, v in o.items()}
-                if "early_drops" in keys and "enqueued" in keys:
-                    qs.append((keys.get("index", len(qs)),
-                               int(keys["enqueued"]),
-                               int(keys["early_drops"]),
-                               int(keys.get("full_drops", 0))))
+                if "enqueued" in keys and "full_drops" in keys:
+                    qs.append(queue_entry(keys, len(qs)))
                     return
                 for v in o.values():
                     walk(v)
@@ -484,7 +537,7 @@ class Setup:
                 for v in o:
                     walk(v)
         walk(js)
-        return sorted(qs) if qs else None
+        return sorted(qs, key=lambda q: q["index"]) if qs else None
 
     def close(self):
         for rid in self.rule_ids:
@@ -494,6 +547,23 @@ class Setup:
         for d in self.links:
             subprocess.run(["ip", "link", "del", d], capture_output=True)
         self.links = []
+        shutil.rmtree(self.nodes, ignore_errors=True)
+
+
+def queue_entry(keys, pos):
+    q = {"index": int(keys.get("index", pos)), "enqueued":
+         int(keys["enqueued"]), "occupancy": int(keys.get("occupancy", 0)),
+         "drops": {}, "state": {}}
+    for k, v in keys.items():
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            continue
+        if k.endswith("_drops"):
+            q["drops"][k] = int(v)
+        elif k not in ("index", "enqueued", "occupancy"):
+            q["state"][k] = v
+    q["full"] = q["drops"].get("full_drops", 0)
+    q["early"] = sum(v for k, v in q["drops"].items() if k != "full_drops")
+    return q
 
 
 # ---------------------------------------------------------------- measuring
@@ -520,43 +590,96 @@ def snapshot(setup, threads, pids):
     return s
 
 
-def measure(cfg, setup, pg, vnetdrv, rate, mode, phase):
+def stall_report(routers, setup, idle, before):
+    """Why routers ended inside the window. A router that ends closes its
+    tap queue (its frames go with it), so what is left to show is what each
+    ended router had received and the other queues' occupancy at the end of
+    the window."""
+    parts = []
+    for i, rc, res in routers.ended():
+        if res:
+            parts.append("router %d ended after %d packets (none for %.1f s)"
+                         % (i, res.get("packets", 0), idle))
+        else:
+            parts.append("router %d exited %s: %s" % (i, rc, routers._why(i)))
+    if before:
+        parts.append("queue occupancy at the window's end %s" % "/".join(
+            str(q["occupancy"]) for q in before))
+    return "; ".join(parts)
+
+
+def queue_delta(a, b):
+    """Per-queue counter deltas between two queue_stats() snapshots."""
+    d = []
+    for x, y in zip(a, b):
+        kinds = {k: y["drops"].get(k, 0) - x["drops"].get(k, 0)
+                 for k in y["drops"]}
+        d.append({"enqueued": y["enqueued"] - x["enqueued"],
+                  "early": y["early"] - x["early"],
+                  "full": y["full"] - x["full"], "kinds": kinds})
+    return d
+
+
+def measure(cfg, setup, pg, vnetdrv, rate, mode, phase, idle=ROUTER_IDLE):
     m = MODES[mode]
     row = {"config": cfg["name"], "phase": phase, "routers": cfg["routers"],
            "target_pps": rate, "status": "ok", "note": ""}
-    # The routers end ROUTER_IDLE s after their last packet, i.e. after
-    # pktgen stops; the duration only bounds a run that goes wrong. (A fixed
+
+    def note(txt):
+        row["note"] = (row["note"] + "; " if row["note"] else "") + txt
+    # The routers end `idle` s after their last packet, i.e. after pktgen
+    # stops; the duration only bounds a run that goes wrong. (A fixed
     # duration does not work: under overload the guest's userspace, this
     # script included, is starved and the window ends late.)
     duration_ms = int((m["warmup"] + m["window"] + 120) * 1000)
     pg.setup(rate)
     routers = Routers(vnetdrv, cfg, setup.ing_tap, setup.egr_tap,
-                      duration_ms)
+                      duration_ms, idle)
     try:
         threads = find_threads(routers.pids)
         want = {"vhost-net": 2, "vhost-split": 4}[cfg["dev"]]
         if len(threads) != want * cfg["routers"]:
-            row["note"] = "found %d worker threads, expected %d" % (
-                len(threads), want * cfg["routers"])
+            note("found %d worker threads, expected %d" % (
+                len(threads), want * cfg["routers"]))
         row["worker_cpus"] = " ".join(sorted(
             "%s:%s" % (k, cpus_allowed(t)) for t, k in threads.items()))
+        t0 = (stat(GEN_TX, "tx_packets") + stat(GEN_TX, "tx_dropped"),
+              stat(SINK, "rx_packets"))
         pg.start()
         time.sleep(m["warmup"])
         a = snapshot(setup, threads, routers.pids)
+        if a["queues"] is not None and len(a["queues"]) != cfg["routers"]:
+            raise BenchError("%s has %d queues attached, expected one per "
+                             "router (%d)" % (ING, len(a["queues"]),
+                                              cfg["routers"]))
         time.sleep(m["window"])
         b = snapshot(setup, threads, routers.pids)
         if not routers.alive():
-            raise RouterStall("a router ended before the measurement window "
-                             "closed (no packet for %.0f s)" % ROUTER_IDLE)
+            raise RouterStall("a router ended inside the window: " +
+                              stall_report(routers, setup, idle,
+                                           b["queues"]))
         pg.stop()
-        res = routers.finish(timeout=ROUTER_IDLE + 5)
+        res = routers.finish(timeout=idle + 5)
+        t1 = (stat(GEN_TX, "tx_packets") + stat(GEN_TX, "tx_dropped"),
+              stat(SINK, "rx_packets"))
         if routers.killed:
-            row["note"] = (row["note"] + "; " if row["note"] else "") + \
-                "%d router(s) without traffic stopped by the bench" % \
-                routers.killed
+            note("%d router(s) without traffic stopped by the bench" %
+                 routers.killed)
     finally:
         pg.stop()
         routers.close()
+    # Whole-point accounting (pktgen start to routers' end): the sink can
+    # never get more than was sent, nor more than the routers received.
+    row["total_offered"] = t1[0] - t0[0]
+    row["total_forwarded"] = t1[1] - t0[1]
+    row["total_router_rx"] = sum(r.get("packets", 0) for r in res)
+    if row["total_forwarded"] > row["total_offered"] or (
+            not routers.killed and
+            row["total_forwarded"] > row["total_router_rx"]):
+        row["status"] = "FAILED"
+        note("accounting: sink got %d frames, pktgen sent %d, routers "
+             "received %d" % (row["total_forwarded"], row["total_offered"],
+                              row["total_router_rx"]))
     dt = b["t"] - a["t"]
 
     def rate_of(k):
@@ -576,13 +699,24 @@ def measure(cfg, setup, pg, vnetdrv, rate, mode, phase):
         row["drop_in_early_pps"] = 0.0
         row["drop_in_full_pps"] = row["drop_in_dev_pps"]
     elif a["queues"] and b["queues"] and len(a["queues"]) == len(b["queues"]):
-        d = [tuple(y - x for x, y in zip(qa[1:], qb[1:]))
-             for qa, qb in zip(a["queues"], b["queues"])]
-        row["queue_enqueued"] = "/".join(str(q[0]) for q in d)
-        row["queue_early"] = "/".join(str(q[1]) for q in d)
-        row["queue_full"] = "/".join(str(q[2]) for q in d)
-        row["drop_in_early_pps"] = round(sum(q[1] for q in d) / dt, 1)
-        row["drop_in_full_pps"] = round(sum(q[2] for q in d) / dt, 1)
+        d = queue_delta(a["queues"], b["queues"])
+        row["queue_enqueued"] = "/".join(str(q["enqueued"]) for q in d)
+        row["queue_early"] = "/".join(str(q["early"]) for q in d)
+        row["queue_full"] = "/".join(str(q["full"]) for q in d)
+        row["drop_in_early_pps"] = round(sum(q["early"] for q in d) / dt, 1)
+        row["drop_in_full_pps"] = round(sum(q["full"] for q in d) / dt, 1)
+        kinds = {}
+        for q in d:
+            for k, v in q["kinds"].items():
+                kinds[k] = kinds.get(k, 0) + v
+        row["queue_drop_kinds"] = " ".join(
+            "%s=%d" % kv for kv in sorted(kinds.items()))
+        row["queue_occ"] = "/".join(str(q["occupancy"])
+                                    for q in b["queues"])
+        keys = sorted({k for q in b["queues"] for k in q["state"]})
+        row["queue_state"] = " ".join(
+            "%s=%s" % (k, "/".join(str(q["state"].get(k, "-"))
+                                   for q in b["queues"])) for k in keys)
     # Routers count TX ring full (and non-IPv4) drops over their whole run.
     rd = sum(r["drops"] * 1e9 / r["elapsed_ns"] for r in res
              if r.get("elapsed_ns"))
@@ -617,6 +751,7 @@ class Bench:
         self.w = csv.DictWriter(self.csv, FIELDS, extrasaction="ignore")
         self.w.writeheader()
         self.npoints = 0
+        self.stalls = []
 
     def emit(self, row):
         self.rows.append(row)
@@ -641,20 +776,30 @@ class Bench:
                 "  [" + row["note"] + "]" if row["note"] else ""))
 
     def point(self, cfg, setup, pg, rate, phase):
-        try:
-            row = measure(cfg, setup, pg, self.args.vnetdrv, int(rate),
-                          self.mode, phase)
-        except RouterStall as e:
-            log("vrbench: %s: %s; measuring the point again" %
-                (cfg["name"], e))
+        idle = ROUTER_IDLE
+        for attempt in range(STALL_RETRIES + 1):
             try:
                 row = measure(cfg, setup, pg, self.args.vnetdrv, int(rate),
-                              self.mode, phase)
-            except RouterStall as e2:
-                self.emit({"config": cfg["name"], "phase": phase,
-                           "routers": cfg["routers"], "target_pps": int(rate),
-                           "status": "void", "note": str(e2)})
-                return None
+                              self.mode, phase, idle)
+                break
+            except RouterStall as e:
+                why = str(e)
+                self.stalls.append("%s %d pps idle %.1f s: %s" % (
+                    cfg["name"], int(rate), idle, why))
+                idle *= 2
+                if attempt < STALL_RETRIES:
+                    log("vrbench: %s at %d pps: %s; measuring the point "
+                        "again (router idle time %.1f s)" % (
+                            cfg["name"], int(rate), why, idle))
+        else:
+            self.emit({"config": cfg["name"], "phase": phase,
+                       "routers": cfg["routers"], "target_pps": int(rate),
+                       "status": "void", "note": why})
+            return None
+        if attempt:
+            row["note"] = (row["note"] + "; " if row["note"] else "") + \
+                "measured at attempt %d (router idle time %.1f s)" % (
+                    attempt + 1, idle)
         self.emit(row)
         return row
 
@@ -778,6 +923,8 @@ def inner(args):
         pg.reset()
         bench.close()
     meta["saturation_pps"] = sat
+    # Every router stall (measured again or void), for the report.
+    meta["stalls"] = bench.stalls
     meta["finished"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     with open(os.path.join(args.out, "meta.json"), "w") as f:
         json.dump(meta, f, indent=1)

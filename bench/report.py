@@ -40,10 +40,22 @@ RATIOS = [
      "rcpu"),
 ]
 
+# Adaptive queue length (issue 7): the adaptive configuration against the
+# static limits, for a monolithic router and a 3-router PVR. Printed when
+# the adaptive configuration is in the run.
+ADAPTIVE = [
+    ("monolithic", "adaptive-mono",
+     ["limit-35", "limit-50", "limit-110", "limit-500"], "limit-500"),
+    ("3-router PVR", "adaptive-pvr3",
+     ["pvr3-limit-35", "pvr3-limit-50", "pvr3-limit-110", "pvr3-limit-500"],
+     "pvr3-limit-500"),
+]
+
 TITLES = {
     "mono": "Monolithic router: stock vhost-net vs vhost_split",
     "pvr": "Parallel Virtual Routers (macvtap_mq) vs monolithic",
     "qlimit": "Queue limit under overload (1 router, macvtap_mq)",
+    "qlimit3": "Queue limit under overload (3-router PVR, macvtap_mq rr)",
     "place": "Worker placement via vr_sched rules",
     "demo": "make demo: 3-router PVR (macvtap_mq rr + vhost_split)",
 }
@@ -148,6 +160,70 @@ def ratio_table(summ):
     return res
 
 
+def adaptive_ratios(summ):
+    """Issue 7: adaptive peak / best static peak, and forwarded at 2x and
+    3x the saturation load / peak for adaptive and the 500 limit."""
+    res = []
+    for what, ada, statics, big in ADAPTIVE:
+        sa = summ.get(ada)
+        if not sa:
+            continue
+
+        def entry(label, target, num=None, den=None, why=None):
+            e = {"ratio": label, "numerator": ada, "target": target,
+                 "value": None}
+            if why:
+                e["why"] = why
+            elif num is not None and den:
+                e["value"] = round(num / den, 3)
+                e["numerator_value"] = num
+                e["denominator_value"] = den
+            else:
+                e["why"] = "not measured"
+            return e
+
+        def usable(s):
+            return s and s["status"] != "FAILED" and s.get("peak_pps")
+        peaks = {n: summ[n]["peak_pps"] for n in statics
+                 if usable(summ.get(n))}
+        missing = [n for n in statics if n not in peaks]
+        label = "%s: adaptive peak / best static peak" % what
+        if not usable(sa):
+            res.append(entry(label, ">= 1.00", why="FAILED: " + ada))
+        elif not peaks:
+            res.append(entry(label, ">= 1.00",
+                             why="no static limit measured"))
+        else:
+            best = max(peaks, key=peaks.get)
+            e = entry(label + " (%s)" % best, ">= 1.00", sa["peak_pps"],
+                      peaks[best])
+            e["denominator"] = best
+            if missing:
+                e["why"] = "without %s" % ",".join(missing)
+            res.append(e)
+        for name in (ada, big):
+            s = summ.get(name)
+            for mult in (2, 3):
+                label = "%s: %s at %dx saturation / its peak" % (
+                    what, name, mult)
+                tgt = ">= 0.97" if name == ada else ""
+                if not usable(s):
+                    res.append(entry(label, tgt, why="not measured" if not s
+                                     else "FAILED: " + name))
+                    continue
+                at = s.get("at%dx" % mult)
+                e = entry(label, tgt, at["forwarded_pps"] if at else None,
+                          s["peak_pps"])
+                e["numerator"] = e["denominator"] = name
+                if not at:
+                    e["why"] = "no point at %dx" % mult
+                res.append(e)
+    for e in res:
+        if e["value"] is not None and e.get("why"):
+            e["why"] = "partial: " + e["why"]
+    return res
+
+
 def fmt_k(v):
     return "%.1f" % (v / 1000) if v is not None else "-"
 
@@ -201,7 +277,16 @@ def text_report(summ, ratios, meta):
         v = "%.2f" % e["value"] if e["value"] is not None else e["why"]
         if e["value"] is not None and e.get("why"):
             v += " (%s)" % e["why"]
-        L.append("  %-52s %s" % (e["ratio"], v))
+        if e.get("target"):
+            v += "   [target %s]" % e["target"]
+        L.append("  %-60s %s" % (e["ratio"], v))
+    stalls = meta.get("stalls") or []
+    if stalls:
+        L.append("")
+        L.append("Router stalls (point measured again with a longer router "
+                 "idle time, or void after %d tries): %d" % (3, len(stalls)))
+        for x in stalls:
+            L.append("  - " + x)
     return "\n".join(L) + "\n"
 
 
@@ -242,8 +327,9 @@ def rst_report(summ, ratios, meta):
     L.append("")
     rows = [[e["ratio"], ("%.2f" % e["value"] +
                           (" (%s)" % e["why"] if e.get("why") else ""))
-             if e["value"] is not None else e["why"]] for e in ratios]
-    L += rst_table(["ratio (same run)", "value"], rows)
+             if e["value"] is not None else e["why"], e.get("target", "")]
+            for e in ratios]
+    L += rst_table(["ratio (same run)", "value", "target"], rows)
     return "\n".join(L) + "\n"
 
 
@@ -329,16 +415,22 @@ def plots(d, summ, meta, files):
 def demo(d):
     rows, meta = load(d)
     summ = summarize(rows, meta)
-    print("%-10s %12s %14s %9s %12s" % ("config", "offered pps",
-                                         "forwarded pps", "ratio",
-                                         "worker ns/pkt"))
+    print("%-10s %12s %14s %9s %12s %10s" % (
+        "config", "offered pps", "forwarded pps", "ratio", "worker ns/pkt",
+        "delivered"))
     for r in rows:
         if r["status"] != "ok":
-            print("%-10s FAILED: %s" % (r["config"], r["note"]))
+            print("%-10s %s: %s" % (r["config"], r["status"], r["note"]))
             continue
-        print("%-10s %12.0f %14.0f %8.0f%% %12s" % (
+        off, fwd = num(r.get("total_offered")), num(r.get("total_forwarded"))
+        print("%-10s %12.0f %14.0f %8.0f%% %12s %9s" % (
             r["config"], num(r["offered_pps"]), num(r["forwarded_pps"]),
-            100 * num(r["fwd_ratio"]), r["worker_ns_per_pkt"] or "-"))
+            100 * num(r["fwd_ratio"]), r["worker_ns_per_pkt"] or "-",
+            "%.0f%%" % (100 * fwd / off) if off and fwd is not None
+            else "-"))
+    print("ratio: over the measurement window (frames in flight at its "
+          "ends make it\nwobble); delivered: every frame pktgen sent during "
+          "the point vs what reached\nthe sink.")
     files = write_data(d, summ)
     if not files:
         return 1
@@ -367,7 +459,7 @@ def main():
         return demo(a.dir)
     rows, meta = load(a.dir)
     summ = summarize(rows, meta)
-    ratios = ratio_table(summ)
+    ratios = ratio_table(summ) + adaptive_ratios(summ)
     txt = text_report(summ, ratios, meta)
     with open(os.path.join(a.dir, "ratios.txt"), "w") as f:
         f.write(txt)

@@ -23,8 +23,8 @@ VNETDRV=$top/selftests/vhost_split/vnetdrv
 NS=pvrdemo-$$
 PG=/proc/net/pktgen
 RATE=${PVR_DEMO_RATE:-1500}
-pids=()
 rules=()
+nodes=$(mktemp -d /tmp/pvr-demo-nodes.XXXXXX)
 
 die() {
 	echo "demo: FAILED: $*" >&2
@@ -42,12 +42,32 @@ show() {
 	ip netns exec "$NS" "$@"
 }
 
+# Stop every process still inside the demo namespace (the routers): a
+# router left running keeps the namespace, its links and /dev/tapN names
+# alive, and holds module references past the demo.
+stop_ns_procs() {
+	local left
+	[ -e "/var/run/netns/$NS" ] || return 0  # iproute2 NETNS_RUN_DIR
+	ip netns pids "$NS" 2>/dev/null | xargs -r kill 2>/dev/null
+	for _ in $(seq 50); do
+		left=$(ip netns pids "$NS" 2>/dev/null) || left=""
+		[ -z "$left" ] && return 0
+		sleep 0.1
+	done
+	echo "demo: processes $left ignored SIGTERM; killing them" >&2
+	echo "$left" | xargs -r kill -9 2>/dev/null
+	sleep 0.5
+	[ -z "$(ip netns pids "$NS" 2>/dev/null)" ]
+}
+
 cleanup() {
+	set +e
 	[ -e "$PG/pgctrl" ] && ip netns exec "$NS" sh -c "echo stop > $PG/pgctrl" 2>/dev/null
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	stop_ns_procs
 	wait 2>/dev/null
 	for r in "${rules[@]}"; do "$VRCTL" rule del "$r" >/dev/null 2>&1; done
 	ip netns del "$NS" 2>/dev/null
+	rm -rf "$nodes"
 	true
 }
 trap cleanup EXIT
@@ -77,14 +97,26 @@ show ip link add link out0 name egr0 type macvtap
 nsx ip link set pvr0 up
 nsx ip link set egr0 up
 show "$VRCTL" link set pvr0 policy rr || die "vrctl link set failed"
-ing=/dev/tap$(nsx cat /sys/class/net/pvr0/ifindex)
-egr=/dev/tap$(nsx cat /sys/class/net/egr0/ifindex)
+# /dev/tap<ifindex> is named after an ifindex, which is only unique per
+# namespace: a node of that name may belong to a link of another namespace
+# that still exists. Open a private node made from the link's own device
+# number instead (what /dev/tapN is when nothing else is around).
+tapnode() {
+	local idx devno
+	idx=$(nsx cat "/sys/class/net/$1/ifindex")
+	devno=$(nsx cat "/sys/class/net/$1/tap$idx/dev") || die "$1 has no tap device"
+	mknod "$nodes/$1" c "${devno%%:*}" "${devno##*:}" || die "mknod for $1 failed"
+	echo "$nodes/$1 (/dev/tap$idx, $devno)" >&2
+	echo "$nodes/$1"
+}
+ing=$(tapnode pvr0)
+egr=$(tapnode egr0)
 
 step "vr_sched rules: RX workers on CPU 0, TX workers on CPU 1 (every VM started from now on)"
-for spec in "rx 0" "tx 1"; do
-	set -- $spec
-	echo "# vrctl rule add dir $1 cpus $2"
-	out=$("$VRCTL" -j rule add dir "$1" cpus "$2") || die "vrctl rule add failed"
+for spec in rx:0 tx:1; do
+	dir=${spec%:*} cpu=${spec#*:}
+	echo "# vrctl rule add dir $dir cpus $cpu"
+	out=$("$VRCTL" -j rule add dir "$dir" cpus "$cpu") || die "vrctl rule add failed"
 	id=$(echo "$out" | python3 -c 'import json,sys; j=json.load(sys.stdin); print((j[0] if isinstance(j, list) else j)["id"])') ||
 		die "no rule id in: $out"
 	rules+=("$id")
@@ -94,15 +126,16 @@ done
 step "three routers, each opening $ing once (one queue each) and the egress tap"
 for i in 0 1 2; do
 	echo "# vnetdrv forward --dev /dev/vhost-split --backend macvtap --tap $ing --tap $egr"
-	nsx "$VNETDRV" forward --dev /dev/vhost-split --backend macvtap \
+	# ip netns exec execs the router: $! is the router itself
+	ip netns exec "$NS" "$VNETDRV" forward --dev /dev/vhost-split --backend macvtap \
 		--tap "$ing" --tap "$egr" --dst-mac 02:00:00:00:02:02 \
 		--count 0 --duration 120000 --timeout 120000 >"$res/router$i.json" 2>"$res/router$i.err" &
-	pids+=($!)
+	rpid[i]=$!
 done
 for i in 0 1 2; do
 	for _ in $(seq 100); do
 		grep -q ready "$res/router$i.json" 2>/dev/null && break
-		kill -0 "${pids[$i]}" 2>/dev/null || die "router $i exited: $(cat "$res/router$i.err")"
+		kill -0 "${rpid[i]}" 2>/dev/null || die "router $i exited: $(cat "$res/router$i.err")"
 		sleep 0.1
 	done
 	grep -q ready "$res/router$i.json" || die "router $i did not start"
@@ -114,15 +147,20 @@ for c in "count 0" "clone_skb 0" "pkt_size 60" "dst_mac 02:00:00:00:01:01" \
 	"dst 198.18.1.1" "src_min 198.18.0.1" "src_max 198.18.0.1" "ratep $RATE"; do
 	nsx sh -c "echo '$c' > $PG/gen0" || die "pktgen: $c"
 done
-tx0=$(nsx cat /sys/class/net/gen0/statistics/tx_packets)
-rx0=$(nsx cat /sys/class/net/sink0/statistics/rx_packets)
-t0=$(date +%s.%N)
+# Offered (gen0 sent) and forwarded (sink0 received) read back to back,
+# then the time: both counters cover the same window.
+counters() {
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	nsx sh -c 'read -r a </sys/class/net/gen0/statistics/tx_packets
+		read -r b </sys/class/net/sink0/statistics/rx_packets
+		echo "$a $b $(date +%s.%N)"'
+}
 nsx sh -c "echo start > $PG/pgctrl" &
 pg=$!
-sleep 6
-tx1=$(nsx cat /sys/class/net/gen0/statistics/tx_packets)
-rx1=$(nsx cat /sys/class/net/sink0/statistics/rx_packets)
-t1=$(date +%s.%N)
+sleep 1	# the pipeline fills; measure the steady state
+read -r tx0 rx0 t0 <<<"$(counters)"
+sleep 5
+read -r tx1 rx1 t1 <<<"$(counters)"
 
 # JSON for the checks first, while the routers surely still run.
 nsx "$VRCTL" -j -s link show pvr0 >"$res/link.json"
@@ -135,15 +173,18 @@ nsx "$VRCTL" -s link show pvr0
 nsx sh -c "echo stop > $PG/pgctrl"
 wait "$pg" 2>/dev/null || true
 
-step "offered vs forwarded (6 s of traffic) and the checks"
+step "offered vs forwarded (a 5 s window after 1 s of warm-up) and the checks"
 python3 - "$res" "$tx0" "$tx1" "$rx0" "$rx1" "$t0" "$t1" <<'EOF' || die "checks failed"
 import json, sys
 res = sys.argv[1]
 tx0, tx1, rx0, rx1 = (int(x) for x in sys.argv[2:6])
 dt = float(sys.argv[7]) - float(sys.argv[6])
 off, fwd = (tx1 - tx0) / dt, (rx1 - rx0) / dt
-print("offered %.0f pps, forwarded %.0f pps (%.0f%%)" %
-      (off, fwd, 100 * fwd / max(off, 1)))
+print("offered %.0f pps, forwarded %.0f pps (%.0f%%) over %.1f s" %
+      (off, fwd, 100 * fwd / max(off, 1), dt))
+if fwd > 1.02 * off:
+    print("note: more out than in: frames queued before the window left "
+          "during it")
 link = json.load(open(res + "/link.json"))
 link = link[0] if isinstance(link, list) else link
 q = [x["enqueued"] for x in link["queues"]]
@@ -164,9 +205,8 @@ if cpus.get("rx") != {"0"} or cpus.get("tx") != {"1"}:
     print("demo: the rules did not place the workers"); ok = False
 sys.exit(0 if ok else 1)
 EOF
-for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+stop_ns_procs || die "the routers did not stop"
 wait 2>/dev/null || true
-pids=()
 for r in "${rules[@]}"; do "$VRCTL" rule del "$r" >/dev/null; done
 rules=()
 ip netns del "$NS"
@@ -174,5 +214,24 @@ ip netns del "$NS"
 step "a short sweep of the same PVR for the plot (bench/guest.py, demo configuration)"
 /usr/bin/python3 "$top/bench/guest.py" --mode demo \
 	--configs "$top/bench/demo-configs.txt" --out "$res" || die "the sweep failed"
+
+# The namespaces go away asynchronously (cleanup_net); the modules can be
+# unloaded once the last link and vhost device of the demo are gone.
+for _ in $(seq 100); do
+	[ "$(cat /sys/module/macvtap_mq/refcnt /sys/module/vhost_split/refcnt | sort -u)" = 0 ] && break
+	sleep 0.2
+done
+for m in macvtap_mq vhost_split; do
+	n=$(cat /sys/module/$m/refcnt)
+	[ "$n" = 0 ] && continue
+	echo "demo: $m still has $n reference(s) 20 s after the demo; open files:" >&2
+	for f in /proc/[0-9]*/fd/*; do
+		t=$(readlink "$f" 2>/dev/null) || continue
+		case $t in
+		*vhost*|*tap*|*pvr-demo*|*vrbench*) echo "  $f -> $t" >&2 ;;
+		esac
+	done
+	die "module references left behind"
+done
 echo
 echo "demo: done"
