@@ -12,15 +12,16 @@
  *    frames drained in the interval are the enqueued delta minus the
  *    occupancy delta (the controller's own head drops are taken out of the
  *    previous occupancy);
- *  - when the queue held frames at both ends of the interval (backlogged,
- *    so the reader was busy all along), turns that into a drain rate
- *    sample (one division per queue per interval) and keeps an EWMA of it
- *    (weight 1/4);
- *  - a standing queue (at least 3/4 of rate * target at two consecutive
- *    samples) sets the limit to clamp(rate * target, limit_min, limit_max);
- *    otherwise the limit grows back by 1/8 per interval up to limit_max,
- *    so bursts at low load find room and only a persistent overload runs
- *    with the short, delay-sized queue;
+ *  - when the queue held frames at both ends of the interval, or more
+ *    frames arrived (enqueued or refused) than the reader took plus 1/4
+ *    ("behind"), the reader was the bottleneck: the drained count becomes
+ *    a drain rate sample (one division per queue per interval), smoothed
+ *    by an EWMA (weight 1/4);
+ *  - overload (behind, or a standing queue of at least 3/4 of rate *
+ *    target) at two consecutive samples sets the limit to clamp(rate *
+ *    target, limit_min, limit_max); otherwise the limit grows back by 1/8
+ *    per interval up to limit_max, so bursts at low load find room and
+ *    only a persistent overload runs with the short, delay-sized queue;
  *  - a queue that holds frames while its reader drained none for
  *    MVQ_STALL_FACTOR * max(target, interval) is stalled: its limit drops
  *    to limit_min and the work head-drops everything in it every
@@ -56,16 +57,17 @@
 
 /* A reader that drained nothing for this many max(target, interval). */
 #define MVQ_STALL_FACTOR	8
-/* Consecutive standing-queue samples before the limit is cut. */
-#define MVQ_STANDING_SAMPLES	2
+/* Consecutive overloaded intervals before the limit is cut. */
+#define MVQ_OVERLOAD_SAMPLES	2
 #define MVQ_FLUSH_BATCH		64
 
 struct mvq_aqm_slot {
 	/* Written by the work only. */
 	u64 prev_enq;
+	u64 prev_offered;		/* enqueued + early + full drops */
 	u32 prev_occ;
 	int prev_head;			/* ring consumer_head */
-	u32 standing;
+	u32 over;			/* consecutive overloaded intervals */
 	u64 stall_us;
 	bool valid;
 	bool stalled;
@@ -134,7 +136,8 @@ static void mvq_aqm_slot_update(struct mvq_dev *mvq, unsigned int i,
 	struct vr_queue_stats st = {};
 	int head;
 	u32 rate;
-	u64 stall_bound, sample;
+	u64 stall_bound, sample, offered, arrived;
+	bool behind;
 	s64 drained;
 
 	mvq_slot_counters(mvq, i, &st);
@@ -144,11 +147,15 @@ static void mvq_aqm_slot_update(struct mvq_dev *mvq, unsigned int i,
 		s->valid = true;
 		goto out;
 	}
+	offered = st.enqueued + st.early_drops + st.full_drops;
+	arrived = offered - s->prev_offered;
 	drained = (s64)(st.enqueued - s->prev_enq) + s->prev_occ - occ;
 	if (drained < 0)	/* slots moved (a queue detached) */
 		drained = 0;
+	/* More arrived than the reader took: it is the bottleneck. */
+	behind = arrived > (u64)drained + drained / 4;
 
-	if (s->prev_occ && occ && elapsed_us) {
+	if (((s->prev_occ && occ) || behind) && elapsed_us) {
 		sample = div64_u64((u64)drained * USEC_PER_SEC, elapsed_us);
 		sample = min_t(u64, sample, U32_MAX);
 		rate = s->rate ? s->rate + ((s64)sample - (s64)s->rate) / 4
@@ -179,16 +186,23 @@ static void mvq_aqm_slot_update(struct mvq_dev *mvq, unsigned int i,
 			occ = mvq_queue_occupancy(q);
 			head = READ_ONCE(q->ring.consumer_head);
 		}
-		s->standing = 0;
+		s->over = 0;
 		goto out;
 	}
 
+	/*
+	 * Overload: the reader fell behind the arrivals, or a standing queue
+	 * of at least 3/4 of the target. The first alone would miss a reader
+	 * that keeps up at a long delay; the second alone misses overload
+	 * behind a reader that empties the ring in batches (vhost takes up
+	 * to 64 frames at a time), whose sampled occupancy is often low.
+	 */
 	target = mvq_aqm_target_pkts(s->rate, p);
-	if (s->rate && min(occ, s->prev_occ) >= target - target / 4)
-		s->standing++;
+	if (s->rate && (behind || min(occ, s->prev_occ) >= target - target / 4))
+		s->over++;
 	else
-		s->standing = 0;
-	if (s->standing >= MVQ_STANDING_SAMPLES)
+		s->over = 0;
+	if (s->over >= MVQ_OVERLOAD_SAMPLES)
 		eff = target;
 	else if (eff < p->lmax)
 		eff += eff / 8 + 1;
@@ -196,6 +210,7 @@ static void mvq_aqm_slot_update(struct mvq_dev *mvq, unsigned int i,
 	WRITE_ONCE(mvq->aqm->eff_limit[i], eff);
 out:
 	s->prev_enq = st.enqueued;
+	s->prev_offered = st.enqueued + st.early_drops + st.full_drops;
 	s->prev_occ = occ;
 	s->prev_head = head;
 }
@@ -236,7 +251,7 @@ static void mvq_aqm_work(struct work_struct *work)
 		a->slot[i].valid = false;
 		a->slot[i].stalled = false;
 		a->slot[i].stall_us = 0;
-		a->slot[i].standing = 0;
+		a->slot[i].over = 0;
 		WRITE_ONCE(a->slot[i].rate, 0);
 		WRITE_ONCE(a->eff_limit[i], p.lmax);
 	}
@@ -256,7 +271,7 @@ void mvq_aqm_start(struct mvq_dev *mvq, const struct mvq_config *cfg)
 		a->slot[i].valid = false;
 		a->slot[i].stalled = false;
 		a->slot[i].stall_us = 0;
-		a->slot[i].standing = 0;
+		a->slot[i].over = 0;
 		WRITE_ONCE(a->slot[i].rate, 0);
 		WRITE_ONCE(a->eff_limit[i], cfg->limit_max);
 	}
