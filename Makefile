@@ -42,7 +42,7 @@ BUILD := $(TOP)/.build/$(KVER)
 SRC_DIRS := Kbuild compat include $(MODULES)
 
 .PHONY: all modules modules-locked testmods all-kernels warn sparse style tools vm-test check \
-	check-debug bench bench-quick demo install dkms-build clean deps sync fuzz spec-check
+	check-debug bench bench-quick demo install dkms-build clean deps sync fuzz spec-check soak
 
 all: modules
 
@@ -149,6 +149,13 @@ bench: deps
 bench-quick: deps
 	$(MAKE) all-kernels tools
 	$(TOP)/bench/run.sh --quick $(BENCH_ARGS)
+
+# Soak (scripts/soak.sh): 10 min of traffic through a 3-router PVR under
+# configuration churn, then the accounting and leak checks.
+# SOAK_ARGS="--minutes N --kernel 6.1".
+soak: deps
+	$(MAKE) all-kernels tools
+	$(TOP)/scripts/soak.sh $(SOAK_ARGS)
 
 demo: deps
 	$(MAKE) all-kernels tools
