@@ -158,8 +158,7 @@ static void mvq_aqm_slot_update(struct mvq_dev *mvq, unsigned int i,
 	if (((s->prev_occ && occ) || behind) && elapsed_us) {
 		sample = div64_u64((u64)drained * USEC_PER_SEC, elapsed_us);
 		sample = min_t(u64, sample, U32_MAX);
-		rate = s->rate ? s->rate + ((s64)sample - (s64)s->rate) / 4
-			       : sample;
+		rate = s->rate ? (3 * (u64)s->rate + sample) / 4 : sample;
 		WRITE_ONCE(s->rate, rate);
 	}
 
@@ -178,6 +177,7 @@ static void mvq_aqm_slot_update(struct mvq_dev *mvq, unsigned int i,
 			s->stalled = true;
 	}
 	if (s->stalled) {
+		WRITE_ONCE(s->rate, 0);		/* measure afresh when it wakes */
 		eff = p->lmin;
 		WRITE_ONCE(mvq->aqm->eff_limit[i], eff);
 		dropped = mvq_aqm_flush(mvq, q, occ + p->lmax);
