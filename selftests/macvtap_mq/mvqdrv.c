@@ -15,6 +15,11 @@
  *   drain [QUIET_MS]                     read every queue until quiet
  *   drainq Q [QUIET_MS]                  read queue Q only
  *   readfor MS                           read all queues for MS, count errors
+ *   pace Q PPS                           "run" reads queue Q at PPS frames
+ *                                        per second (0: not at all)
+ *   run MS                               read for MS: paced queues at their
+ *                                        pace, the others as fast as they can
+ *   sendrate IFNAME DSTMAC PPS MS        send the flow at PPS for MS
  *   print                                per-queue results, then reset them
  *   write PATH VALUE                     write a file, print the errno
  *   cat PATH                             print "cat PATH VALUE"
@@ -63,6 +68,7 @@
 struct queue {
 	int fd;
 	int vnet;
+	long pace;		/* frames per second for "run", -1 = unpaced */
 	/* results since the last print */
 	unsigned long frames, other, payload, gso, partial, csum_ok, csum_bad;
 	unsigned long errors;
@@ -224,6 +230,56 @@ static void drain(int only, long quiet_ms)
 	}
 }
 
+/* Read at most @max frames from @q now; returns the number read. */
+static long read_some(struct queue *q, long max)
+{
+	long n = 0;
+	ssize_t r;
+
+	while (n < max) {
+		r = read(q->fd, buf, sizeof(buf));
+		if (r < 0) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK) {
+				q->errors++;
+				q->lasterr = errno;
+			}
+			break;
+		}
+		if (r == 0)
+			break;
+		account(q, buf, r);
+		n++;
+	}
+	return n;
+}
+
+/*
+ * Paced readers: queue i may have taken pace * elapsed frames by now; a
+ * reader that fell behind (descheduled) catches up, as a real consumer
+ * with a backlog would.
+ */
+static void run_paced(long ms)
+{
+	long start = now_ms(), end = start + ms, t, due;
+	long taken[MAXQ] = { 0 };
+	int i;
+
+	while ((t = now_ms()) < end) {
+		for (i = 0; i < nq; i++) {
+			struct queue *q = &queues[i];
+
+			if (q->pace < 0) {
+				read_queue(q);
+				continue;
+			}
+			due = q->pace * (t - start) / 1000 - taken[i];
+			if (due > 0)
+				taken[i] += read_some(q, due);
+		}
+		usleep(2000);
+	}
+}
+
 static void readfor(long ms)
 {
 	long end = now_ms() + ms;
@@ -260,6 +316,7 @@ static void open_queues(const char *path, int n, int vnet, long offload)
 		memset(&queues[nq], 0, sizeof(queues[nq]));
 		queues[nq].fd = fd;
 		queues[nq].vnet = vnet;
+		queues[nq].pace = -1;
 		nq++;
 	}
 	printf("open %s %d\n", path, n);
@@ -361,6 +418,36 @@ static void send_frames(const char *ifname, const char *dmac, long count,
 			continue;
 		}
 		sent++;
+	}
+	close(fd);
+	printf("sent %lu failed %lu\n", sent, failed);
+}
+
+/* The test flow at @pps for @ms; catches up after a scheduling delay. */
+static void send_paced(const char *ifname, const char *dmac, long pps, long ms)
+{
+	unsigned char dst[6], src[6], f[60];
+	unsigned long sent = 0, failed = 0;
+	long start = now_ms(), t;
+	struct sockaddr_ll sll;
+	int fd;
+
+	if (pps <= 0 || parse_mac(dmac, dst)) {
+		errno = EINVAL;
+		die("sendrate arguments");
+	}
+	fd = raw_socket(ifname, &sll, src);
+	memcpy(sll.sll_addr, dst, 6);
+	while ((t = now_ms()) < start + ms) {
+		while ((long)(sent + failed) < pps * (t - start) / 1000) {
+			build_frame(f, dst, src, sizeof(f), sent);
+			if (sendto(fd, f, sizeof(f), 0, (void *)&sll,
+				   sizeof(sll)) == (ssize_t)sizeof(f))
+				sent++;
+			else
+				failed++;
+		}
+		usleep(1000);
 	}
 	close(fd);
 	printf("sent %lu failed %lu\n", sent, failed);
@@ -612,6 +699,24 @@ int main(int argc, char **argv)
 			if (i + 1 < argc && atoi(argv[i + 1]) > 0)
 				quiet = atol(argv[++i]);
 			drain(q, quiet);
+		} else if (!strcmp(a, "pace")) {
+			NEED(2);
+			int q = atoi(argv[i + 1]);
+
+			if (q < 0 || q >= nq) {
+				errno = EINVAL;
+				die("pace queue index");
+			}
+			queues[q].pace = atol(argv[i + 2]);
+			i += 2;
+		} else if (!strcmp(a, "run")) {
+			NEED(1);
+			run_paced(atol(argv[++i]));
+		} else if (!strcmp(a, "sendrate")) {
+			NEED(4);
+			send_paced(argv[i + 1], argv[i + 2], atol(argv[i + 3]),
+				   atol(argv[i + 4]));
+			i += 4;
 		} else if (!strcmp(a, "readfor")) {
 			NEED(1);
 			readfor(atol(argv[++i]));

@@ -56,6 +56,10 @@ nsx ip link add veth0 type veth peer name veth1
 nsx ip link add link veth0 name pvr0 type macvtap_mq
 nsx ip link add link veth0 name pvr1 type macvtap_mq
 for d in veth0 veth1 pvr0 pvr1; do nsx ip link set "$d" up; done
+# Both links run the adaptive controller (a delayed work) during the unload.
+for d in pvr0 pvr1; do
+	echo adaptive | nsx tee /sys/class/net/$d/macvtap_mq/qmode >/dev/null
+done
 TAP=/dev/tap$(nsx cat /sys/class/net/pvr0/ifindex)
 MAC=$(nsx cat /sys/class/net/pvr0/address)
 for _ in $(seq 50); do [ -c "$TAP" ] && break; sleep 0.1; done
@@ -73,9 +77,9 @@ nsx timeout 60 "$DRV" sendfor veth1 "$MAC" 2500 >/dev/null 2>&1 &
 spid=$!
 sleep 1
 if rmmod macvtap_mq; then
-	ktap_ok "unload with links present under traffic"
+	ktap_ok "unload with links present (adaptive controller running) under traffic"
 else
-	ktap_fail "unload with links present under traffic"
+	ktap_fail "unload with links present (adaptive controller running) under traffic"
 fi
 wait $spid
 if ! nsx ip link show pvr0 >/dev/null 2>&1 && ! nsx ip link show pvr1 >/dev/null 2>&1; then
@@ -94,6 +98,7 @@ fi
 # 5. Netns teardown with a link and an open fd: dellink runs from netns exit.
 TAP=/dev/tap$(nsx cat /sys/class/net/pvr0/ifindex)
 for _ in $(seq 50); do [ -c "$TAP" ] && break; sleep 0.1; done
+echo adaptive | nsx tee /sys/class/net/pvr0/macvtap_mq/qmode >/dev/null
 exec 7<>"$TAP"
 ip netns del "$NS"
 for _ in $(seq 100); do [ -e "$TAP" ] || break; sleep 0.1; done

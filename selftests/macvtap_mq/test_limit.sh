@@ -29,7 +29,7 @@ if [ ! -x "$VRCTL" ]; then
 else
 	q=$(grep -E '^ +queue 0 ' <<<"$out")
 	ktap_diag "vrctl: $q"
-	if grep -qE 'queue 0 enabled enqueued 20 early_drops 80 full_drops 0 occupancy 20$' <<<"$q"; then
+	if grep -qE 'queue 0 enabled enqueued 20 early_drops 80 full_drops 0 occupancy 20 eff_limit 20 ' <<<"$q"; then
 		ktap_ok "per-queue counters: enqueued 20, early drops 80, occupancy 20"
 	else
 		ktap_diag "$out"

@@ -1,0 +1,224 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Adaptive queue length (qmode adaptive): parameters and their validation
+# (sysfs errno, netlink extack through vrctl), the controller's behaviour
+# with readers of known speed, the switch back to static, and a link
+# deleted while the controller runs. Topology (lib.sh):
+#
+#   mvqdrv sendrate --> veth1 ==== veth0 --> pvr0 (macvtap_mq, rr)
+#                                              |- queue 0: reader paced at R
+#                                              '- queue 1: reader stopped
+#
+# Timing-tolerant by design: the checks are bounds (a factor 2 around
+# R * target), never exact rates, and the rates are low for TCG.
+set -u
+. "$(dirname "$0")/lib.sh"
+mvq_require
+VRCTL=$PVR_ROOT/tools/vrctl/vrctl
+if [ ! -x "$VRCTL" ]; then
+	ktap_plan 1
+	ktap_skip "adaptive queue length" "tools/vrctl/vrctl not built (make tools)"
+	ktap_finish
+fi
+trap 'mvq_cleanup; rm -f /tmp/$NS.*' EXIT
+ktap_plan 11
+mvq_setup
+
+# qstats FILE: shell assignments q<INDEX>_<KEY>=VALUE for every queue of
+# a "vrctl -j -s link show" (one python start: it is slow under TCG).
+qstats() {
+	python3 -c 'import json,sys
+for q in json.load(open(sys.argv[1]))[0]["queues"]:
+    for k, v in q.items():
+        print("q%d_%s=%d" % (q["index"], k, int(v)))' "$1" 2>/dev/null
+}
+
+# 1. Defaults, readable in sysfs and through vrctl.
+got=""
+for f in qmode target_us limit_min limit_max interval_us; do
+	got="$got $(nsx cat $SYS/$f)"
+done
+ktap_diag "defaults:$got"
+if [ "$got" = " static 5000 32 500 10000" ] &&
+   nsx "$VRCTL" link show pvr0 | grep -q '^    qmode static target-us 5000 limit-min 32 limit-max 500 interval-us 10000$'; then
+	ktap_ok "defaults: static, target 5000 us, limits 32..500, interval 10000 us"
+else
+	ktap_fail "defaults: static, target 5000 us, limits 32..500, interval 10000 us"
+fi
+
+# 2. Hostile sysfs values (ring size 500): the right errno, nothing changed.
+out=$(nsx "$DRV" \
+	write $SYS/qmode bogus write $SYS/qmode 2 \
+	write $SYS/target_us 0 write $SYS/target_us 1000001 \
+	write $SYS/target_us abc write $SYS/target_us -5 \
+	write $SYS/limit_min 0 write $SYS/limit_min 501 \
+	write $SYS/limit_max 0 write $SYS/limit_max 501 \
+	write $SYS/limit_max 99999999999 write $SYS/limit_min 33x \
+	write $SYS/interval_us 999 write $SYS/interval_us 1000001 \
+	write $SYS/limit_max 20)
+want="qmode bogus 22
+qmode 2 22
+target_us 0 34
+target_us 1000001 34
+target_us abc 22
+target_us -5 22
+limit_min 0 34
+limit_min 501 34
+limit_max 0 34
+limit_max 501 34
+limit_max 99999999999 34
+limit_min 33x 22
+interval_us 999 34
+interval_us 1000001 34
+limit_max 20 22"
+bad=0
+while read -r attr val err; do
+	grep -q "^write $SYS/$attr $val errno $err\$" <<<"$out" || {
+		ktap_diag "expected errno $err for $attr='$val'"; bad=1; }
+done <<<"$want"
+got=""
+for f in qmode target_us limit_min limit_max interval_us; do
+	got="$got $(nsx cat $SYS/$f)"
+done
+[ "$got" = " static 5000 32 500 10000" ] || { ktap_diag "changed:$got"; bad=1; }
+if [ $bad = 0 ]; then
+	ktap_ok "sysfs: hostile values refused (EINVAL/ERANGE), config unchanged"
+else
+	ktap_diag "$out"
+	ktap_fail "sysfs: hostile values refused (EINVAL/ERANGE), config unchanged"
+fi
+
+# 3. Hostile values through netlink: refused with an extack message that
+# vrctl prints; all or nothing (a valid qmode in the same request is not
+# applied); an unknown mode name never leaves vrctl.
+bad=0
+nlcase() {	# nlcase "EXPECTED STDERR (regex)" ARGS...
+	local want=$1 err rc
+	shift
+	err=$(nsx "$VRCTL" link set pvr0 "$@" 2>&1); rc=$?
+	if [ $rc = 0 ] || ! grep -qE "$want" <<<"$err"; then
+		ktap_diag "vrctl link set pvr0 $*: rc $rc: $err"
+		bad=1
+	fi
+}
+nlcase '^Error: .*limit-min must not exceed limit-max \(Invalid argument\)' \
+	qmode adaptive limit-min 300 limit-max 200
+nlcase '^Error: .*limit-max must be 1\.\.ring size.*\(Numerical result out of range\)' \
+	qmode adaptive limit-max 501
+nlcase '^Error: .*\(Numerical result out of range\)' target-us 0
+nlcase '^Error: .*\(Numerical result out of range\)' target-us 1000001
+nlcase '^Error: .*\(Numerical result out of range\)' interval-us 999
+nlcase '^Error: .*\(Numerical result out of range\)' limit-min 0
+nlcase '^vrctl: unknown qmode "fast"' qmode fast
+nlcase '^vrctl: invalid target-us "12ms"' target-us 12ms
+[ "$(nsx cat $SYS/qmode) $(nsx cat $SYS/limit_max)" = "static 500" ] || {
+	ktap_diag "config changed by a refused request"; bad=1; }
+if [ $bad = 0 ]; then
+	ktap_ok "netlink: hostile values refused with extack messages, all or nothing"
+else
+	ktap_fail "netlink: hostile values refused with extack messages, all or nothing"
+fi
+
+# 4-8. The controller. Queue 0 is read at R = 1000 frames/s, queue 1 not
+# at all; rr sends 2000 frames/s to each (2x overload of queue 0). Target
+# 50 ms: queue 0's limit should settle near R * target = 50 packets.
+R=1000
+T=50000
+if nsx "$VRCTL" link set pvr0 qmode adaptive target-us $T limit-min 4 \
+	limit-max 400 interval-us 10000; then
+	ktap_ok "vrctl: qmode adaptive with its parameters accepted"
+else
+	ktap_fail "vrctl: qmode adaptive with its parameters accepted"
+fi
+# The snapshot is taken while both run: a reader that stops for
+# 8 x target is (rightly) taken for stalled.
+nsx timeout 60 "$DRV" open "$TAP" 2 pace 0 $R pace 1 0 run 10000 print \
+	>"/tmp/$NS.r" 2>&1 &
+rpid=$!
+sleep 0.5
+nsx timeout 60 "$DRV" sendrate veth1 "$MAC" $((4 * R)) 10000 >"/tmp/$NS.s" 2>&1 &
+spid=$!
+sleep 7
+nsx "$VRCTL" -j -s link show pvr0 >"/tmp/$NS.json"
+nsx "$VRCTL" -s link show pvr0 >"/tmp/$NS.t"
+wait $rpid
+wait $spid
+ktap_diag "$(cat "/tmp/$NS.s") / read: $(counts_of "$(cat "/tmp/$NS.r")")"
+while read -r l; do ktap_diag "$l"; done <"/tmp/$NS.t"
+q0_eff_limit=none q0_drain_pps=none q0_early_drops=none q0_stale_drops=none
+q0_enqueued=0 q0_full_drops=0 q1_eff_limit=none q1_stale_drops=none
+q1_occupancy=none q1_early_drops=0 q1_full_drops=0
+eval "$(qstats "/tmp/$NS.json")"
+eff0=$q0_eff_limit rate0=$q0_drain_pps early0=$q0_early_drops
+stale0=$q0_stale_drops enq0=$q0_enqueued
+eff1=$q1_eff_limit stale1=$q1_stale_drops occ1=$q1_occupancy
+read0=$(counts_of "$(cat "/tmp/$NS.r")" | cut -d' ' -f1)
+want=$((R * T / 1000000))
+ktap_diag "queue 0: eff_limit $eff0 (R*target $want) drain_pps $rate0 early $early0 stale $stale0 enqueued $enq0 read $read0"
+ktap_diag "queue 1: eff_limit $eff1 stale $stale1 occupancy $occ1"
+isnum() { [[ $1 =~ ^[0-9]+$ ]]; }
+if isnum "$rate0" && [ "$rate0" -ge $((R / 2)) ] && [ "$rate0" -le $((R * 2)) ]; then
+	ktap_ok "drain rate of a reader paced at $R/s measured within a factor 2"
+else
+	ktap_fail "drain rate of a reader paced at $R/s measured within a factor 2"
+fi
+if isnum "$eff0" && [ "$eff0" -ge $((want / 2)) ] && [ "$eff0" -le $((want * 2)) ]; then
+	ktap_ok "effective limit converged to R*target ($want) within a factor 2"
+else
+	ktap_fail "effective limit converged to R*target ($want) within a factor 2"
+fi
+if isnum "$early0" && [ "$early0" -gt 0 ] && isnum "$read0" &&
+   [ "$read0" -ge $((R * 10 / 2)) ]; then
+	ktap_ok "overloaded queue drops early and keeps flowing (read $read0)"
+else
+	ktap_fail "overloaded queue drops early and keeps flowing (read $read0)"
+fi
+if isnum "$stale1" && [ "$stale1" -gt 0 ] && [ "$eff1" = 4 ] &&
+   isnum "$occ1" && [ "$occ1" -le 4 ] && isnum "$stale0" &&
+   [ "$stale0" -le $((enq0 / 20)) ]; then
+	ktap_ok "stopped reader: limit at limit-min, stale frames flushed and counted; the paced queue not"
+else
+	ktap_fail "stopped reader: limit at limit-min, stale frames flushed and counted; the paced queue not"
+fi
+
+# 9. rx_dropped covers early, ring-full and stale drops.
+drops=none
+isnum "$early0" && isnum "$stale1" && drops=$((early0 + q0_full_drops + stale0 + q1_early_drops + q1_full_drops + stale1))
+rxd=$(rx_dropped)
+ktap_diag "per-queue drops $drops, rx_dropped $rxd"
+if isnum "$drops" && [ "$drops" -gt 0 ] && [ "$rxd" -ge "$drops" ]; then
+	ktap_ok "rx_dropped counts early and stale drops"
+else
+	ktap_fail "rx_dropped counts early and stale drops"
+fi
+
+# 10. Back to static: the static limit applies again, exactly.
+out=$(nsx timeout 60 "$DRV" write $SYS/limit 20 write $SYS/qmode static \
+	open "$TAP" 1 send veth1 "$MAC" 100 \
+	sh "$VRCTL -s link show pvr0" drain print 2>&1)
+q=$(grep -E '^ +queue 0 ' <<<"$out")
+ktap_diag "static again: $q / read $(counts_of "$out")"
+if [ "$(counts_of "$out")" = 20 ] &&
+   grep -qE 'occupancy 20 eff_limit 20 drain_pps 0 delay_us 0 ' <<<"$q"; then
+	ktap_ok "switch back to static: the static limit (20) applies exactly"
+else
+	ktap_fail "switch back to static: the static limit (20) applies exactly"
+fi
+
+# 11. Delete the link while the controller runs and frames flow.
+echo adaptive | nsx tee $SYS/qmode >/dev/null
+nsx timeout 60 "$DRV" open "$TAP" 2 pace 0 500 pace 1 0 run 4000 \
+	>/dev/null 2>&1 &
+rpid=$!
+nsx timeout 60 "$DRV" sendrate veth1 "$MAC" 3000 3000 >/dev/null 2>&1 &
+spid=$!
+sleep 1.5
+nsx ip link del pvr0
+wait $rpid; rrc=$?
+wait $spid
+if [ $rrc = 0 ] && ! nsx ip link show pvr0 >/dev/null 2>&1; then
+	ktap_ok "link deleted with the controller running under traffic"
+else
+	ktap_fail "link deleted with the controller running under traffic"
+fi
+ktap_finish
