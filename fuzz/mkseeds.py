@@ -112,6 +112,11 @@ def event(ev, *args):
     return struct.pack("<BBBH", CMD_MAX + 1 + ev, 0, 0, len(args)) + bytes(args)
 
 
+def event_nth(ev, nth, *args, ctl=0):
+    return struct.pack("<BBBH", CMD_MAX + 1 + ev, ctl, nth, len(args)) + \
+        bytes(args)
+
+
 def nl_seeds():
     other5 = nest(W_SCHED, u32(S_POLICY, OTHER), s32(S_NICE, 5))
     fifo = nest(W_SCHED, u32(S_POLICY, FIFO), u32(S_PRIO, 10))
@@ -163,6 +168,11 @@ def nl_seeds():
         req(RULE_ADD, string(R_CPUS, "2")) +
         req(RULE_GET, ctl=DUMP | 0x80 | 8, nth=10) +
         req(LINK_GET, ctl=DUMP | 0x80 | 8, nth=60),
+        "link-set-too-many": req(LINK_SET, string(L_NAME, "mvq1"),
+                                 *[u32(L_WEIGHT, 7)] * 257),
+        "events-nomem": event_nth(EV_WORKER_REG, 1, 4, 4) +
+        event_nth(EV_LINK_QUEUES, 2, 0, 3, ctl=LISTEN) +
+        event_nth(EV_WORKER_UNREG, 1, 0, 2, ctl=LISTEN),
         "link-events": event(EV_LINK_RENAME, 0, 1) +
         event(EV_LINK_QUEUES, 1, 2) + event(EV_LINK_ANNOUNCE, 3) +
         req(LINK_GET, ctl=DUMP | LISTEN) +
@@ -170,12 +180,30 @@ def nl_seeds():
     }
 
 
+# Inputs that reproduce what nl_fuzz found in vr_sched (see the known
+# findings in nl_fuzz.c); each must pass once its bug is fixed. Kept out of
+# the corpus so that a fuzz run looks for new problems.
+def nl_findings():
+    return {
+        # Worker 3 runs SCHED_DEADLINE; CPU 9 is online but not active.
+        "nl-dl-partial": req(WORKER_SET, u32(W_ID, 3), string(W_CPUS, "9"),
+                             nest(W_SCHED, u32(S_POLICY, OTHER))),
+        # mvq1 has no queue: weights are accepted ahead of time.
+        "nl-link-size": req(LINK_SET, string(L_NAME, "mvq1"),
+                            *[u32(L_WEIGHT, 5)] * 12) +
+        req(LINK_GET, string(L_NAME, "mvq1")),
+        "nl-rule-pid": req(RULE_ADD, u32(R_PID, 0x80000000),
+                           string(R_CPUS, "1")),
+    }
+
+
 def nl_main():
-    out = os.path.join(HERE, "corpus", "nl")
-    os.makedirs(out, exist_ok=True)
-    for name, data in nl_seeds().items():
-        with open(os.path.join(out, name), "wb") as f:
-            f.write(data)
+    for sub, items in (("corpus/nl", nl_seeds()), ("findings", nl_findings())):
+        out = os.path.join(HERE, sub)
+        os.makedirs(out, exist_ok=True)
+        for name, data in items.items():
+            with open(os.path.join(out, name), "wb") as f:
+                f.write(data)
 
 
 if __name__ == "__main__":

@@ -1107,11 +1107,8 @@ static void world_teardown(void)
 enum { EV_WORKER_REG, EV_WORKER_UNREG, EV_LINK_RENAME, EV_LINK_QUEUES,
        EV_LINK_ANNOUNCE, NEVENTS };
 
-static void run_event(unsigned int ev, const u8 *p, size_t len)
+static void run_event_one(unsigned int ev, struct fake_link *fl, u8 a, u8 b)
 {
-	u8 a = len > 0 ? p[0] : 0, b = len > 1 ? p[1] : 0;
-	struct fake_link *fl = &links[a % NLINKS];
-
 	switch (ev) {
 	case EV_WORKER_REG:
 		worker_register(a % NWORKERS, b);
@@ -1138,6 +1135,19 @@ static void run_event(unsigned int ev, const u8 *p, size_t len)
 		netdev_event(NETDEV_REGISTER, &fl->dev);
 		break;
 	}
+}
+
+/* The data-plane side, with allocation failures as in requests. */
+static void run_event(unsigned int ev, u8 ctl, u8 nth, const u8 *p, size_t len)
+{
+	u8 a = len > 0 ? p[0] : 0, b = len > 1 ? p[1] : 0;
+	struct fake_link *fl = &links[a % NLINKS];
+
+	listeners = ctl & 2;
+	fuzz_fail_nth = nth;
+	run_event_one(ev, fl, a, b);
+	fuzz_fail_nth = 0;
+	CHECK(!fuzz_rtnl.held && !vr_lock.held);
 }
 
 /* ------------------------------------------------------------- dumps */
@@ -1445,7 +1455,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (sel <= VR_SCHED_CMD_MAX)
 			run_request(sel, ctl, nth, data, len);
 		else
-			run_event((sel - VR_SCHED_CMD_MAX - 1) % NEVENTS, data, len);
+			run_event((sel - VR_SCHED_CMD_MAX - 1) % NEVENTS, ctl, nth,
+				  data, len);
 		check_objects();
 		data += len;
 		size -= len;
