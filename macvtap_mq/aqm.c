@@ -18,12 +18,14 @@
  *    a drain rate sample (one division per queue per interval), smoothed
  *    by an EWMA (weight 1/4);
  *  - overload (behind, or a standing queue of at least 3/4 of rate *
- *    target) at two consecutive samples sets the limit to clamp(rate *
- *    target, limit_min, limit_max); otherwise the limit grows back by 1/8
- *    per interval up to limit_max, so bursts at low load find room and
- *    only a persistent overload runs with the short, delay-sized queue;
+ *    target) that persists (MVQ_OVERLOAD_SCORE) sets the limit to
+ *    clamp(rate * target, limit_min, limit_max); once it has faded the
+ *    limit grows back by 1/8 per interval up to limit_max, so bursts at
+ *    low load find room and only a persistent overload runs with the
+ *    short, delay-sized queue;
  *  - a queue that holds frames while its reader drained none for
- *    MVQ_STALL_FACTOR * max(target, interval) is stalled: its limit drops
+ *    MVQ_STALL_FACTOR * max(target, interval), at least 250 ms, is
+ *    stalled: its limit drops
  *    to limit_min and the work head-drops everything in it every
  *    interval (stale_drops, rx_dropped) until the reader drains again.
  *    Other queues are not affected.
@@ -55,10 +57,22 @@
 
 #include "macvtap_mq.h"
 
-/* A reader that drained nothing for this many max(target, interval). */
+/*
+ * A reader that drained nothing for this many max(target, interval), and
+ * at least MVQ_STALL_MIN_US: a vCPU preempted on a busy host is back well
+ * within a quarter second, a stopped consumer is not.
+ */
 #define MVQ_STALL_FACTOR	8
-/* Consecutive overloaded intervals before the limit is cut. */
-#define MVQ_OVERLOAD_SAMPLES	2
+#define MVQ_STALL_MIN_US	250000
+/*
+ * Overload score: +1 per overloaded interval (up to twice the threshold),
+ * -1 per other interval. The limit is cut while the score is at least
+ * MVQ_OVERLOAD_SCORE, held below that, and grows back only at 0. So
+ * overload must persist for MVQ_OVERLOAD_SCORE intervals to cut (a reader
+ * that pauses for a few intervals is not overload), and a short lull in
+ * a persistent overload does not reopen the queue.
+ */
+#define MVQ_OVERLOAD_SCORE	8
 #define MVQ_FLUSH_BATCH		64
 
 struct mvq_aqm_slot {
@@ -168,6 +182,7 @@ static void mvq_aqm_slot_update(struct mvq_dev *mvq, unsigned int i,
 	 * atomically, so the delta is off by a frame or two.
 	 */
 	stall_bound = (u64)MVQ_STALL_FACTOR * max(p->target_us, p->interval_us);
+	stall_bound = max_t(u64, stall_bound, MVQ_STALL_MIN_US);
 	if (head != s->prev_head) {
 		s->stall_us = 0;
 		s->stalled = false;
@@ -199,12 +214,12 @@ static void mvq_aqm_slot_update(struct mvq_dev *mvq, unsigned int i,
 	 */
 	target = mvq_aqm_target_pkts(s->rate, p);
 	if (s->rate && (behind || min(occ, s->prev_occ) >= target - target / 4))
-		s->over++;
-	else
-		s->over = 0;
-	if (s->over >= MVQ_OVERLOAD_SAMPLES)
+		s->over = min(s->over + 1, 2 * MVQ_OVERLOAD_SCORE);
+	else if (s->over)
+		s->over--;
+	if (s->over >= MVQ_OVERLOAD_SCORE)
 		eff = target;
-	else if (eff < p->lmax)
+	else if (!s->over && eff < p->lmax)
 		eff += eff / 8 + 1;
 	eff = clamp(eff, p->lmin, p->lmax);
 	WRITE_ONCE(mvq->aqm->eff_limit[i], eff);
