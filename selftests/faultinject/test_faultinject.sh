@@ -8,6 +8,9 @@
 #   vhost_split: device open, SET_OWNER, SET_MEM_TABLE, vring setup,
 #                backend attach (tap fitap0)
 #   macvtap_mq:  link creation on a veth (fiv0), queue open
+#   vr_sched:    generic netlink link set (macvtap_mq link pvrfi1 on fiv0),
+#                rule add, rule del, worker set (a vhost_split worker);
+#                each error must leave the state as it was
 #
 # Leaks and warnings are judged by the runner (kmemleak, dmesg, unload).
 dir=$(cd "$(dirname "$0")" && pwd)
@@ -22,6 +25,7 @@ fi
 cleanup() {
 	ip link del fiv0 2>/dev/null
 	ip link del pvrfi0 2>/dev/null
+	ip link del pvrfi1 2>/dev/null
 	for a in failslab fail_page_alloc; do
 		[ -d /sys/kernel/debug/$a ] && echo Y >/sys/kernel/debug/$a/ignore-gfp-wait
 	done
@@ -43,7 +47,8 @@ ip link set fiv0 up
 # Each fi_setup run prints its own TAP; re-number into one stream.
 n=0 rc=0
 out=$( { "$dir/fi_setup" vhost /dev/vhost-split fitap0; echo "rc=$?"; \
-	"$dir/fi_setup" link fiv0; echo "rc=$?"; } 2>&1)
+	"$dir/fi_setup" link fiv0; echo "rc=$?"; \
+	"$dir/fi_setup" netlink /dev/vhost-split fiv0; echo "rc=$?"; } 2>&1)
 echo "TAP version 13"
 total=$(echo "$out" | grep -cE '^(ok|not ok) ')
 echo "1..$total"
