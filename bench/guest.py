@@ -56,6 +56,8 @@ SINK_MAC = "02:00:00:00:02:02"
 # burn a whole vCPU of a 2-vCPU guest.
 PG_MIN_GAP_NS = 150000
 PG_MAX_DEVS = 32
+# How long the pktgen thread may take to apply a command (starved guest).
+PG_SETTLE_S = 20
 FRAME = 60
 # A router ends this many seconds after its last packet (that is how the
 # routers end after pktgen stops). A router whose vCPU time or vhost worker
@@ -198,15 +200,17 @@ class Pktgen:
             n = min(PG_MAX_DEVS, max(1, math.ceil(rate * PG_MIN_GAP_NS / 1e9)))
         self.devs = ["%s@%d" % (GEN_TX, i) for i in range(n)]
         for i, d in enumerate(self.devs):
-            # rem_device_all is applied by the pktgen thread a little later
-            for _ in range(30):
+            # rem_device_all is applied by the pktgen thread when it next
+            # runs, which a starved guest may delay by seconds (EBUSY)
+            deadline = time.monotonic() + PG_SETTLE_S
+            while True:
                 try:
                     write_file(self.thread, "add_device " + d)
                     break
                 except BenchError:
+                    if time.monotonic() > deadline:
+                        raise
                     time.sleep(0.1)
-            else:
-                write_file(self.thread, "add_device " + d)
             p = "%s/%s" % (PG, d)
             for cmd in ("count 0", "clone_skb 0", "pkt_size %d" % FRAME,
                         "dst_mac " + ING_MAC, "dst 198.18.1.1",
@@ -241,6 +245,11 @@ class Pktgen:
         self.stop()
         if os.path.exists(self.thread):
             write_file(self.thread, "rem_device_all")
+            # wait (bounded) until the thread has dropped the devices
+            deadline = time.monotonic() + PG_SETTLE_S
+            while time.monotonic() < deadline and any(
+                    f.startswith(GEN_TX + "@") for f in os.listdir(PG)):
+                time.sleep(0.1)
         self.devs = []
 
 
@@ -620,6 +629,19 @@ def queue_delta(a, b):
     return d
 
 
+def flowing(t0, limit=5.0):
+    """Wait (bounded) until pktgen has really started and frames reach the
+    sink: under TCG starting pktgen and the routers' first packets take
+    hundreds of ms, and a window opened before the pipeline flows counts
+    that backlog as forwarded inside it (more out than in)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if stat(GEN_TX, "tx_packets") + stat(GEN_TX, "tx_dropped") > \
+                t0[0] and stat(SINK, "rx_packets") > t0[1]:
+            return
+        time.sleep(0.02)
+
+
 def measure(cfg, setup, pg, vnetdrv, rate, mode, phase, idle=ROUTER_IDLE):
     m = MODES[mode]
     row = {"config": cfg["name"], "phase": phase, "routers": cfg["routers"],
@@ -646,6 +668,7 @@ def measure(cfg, setup, pg, vnetdrv, rate, mode, phase, idle=ROUTER_IDLE):
         t0 = (stat(GEN_TX, "tx_packets") + stat(GEN_TX, "tx_dropped"),
               stat(SINK, "rx_packets"))
         pg.start()
+        flowing(t0)
         time.sleep(m["warmup"])
         a = snapshot(setup, threads, routers.pids)
         if a["queues"] is not None and len(a["queues"]) != cfg["routers"]:

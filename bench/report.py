@@ -279,7 +279,7 @@ def text_report(summ, ratios, meta):
             v += " (%s)" % e["why"]
         if e.get("target"):
             v += "   [target %s]" % e["target"]
-        L.append("  %-60s %s" % (e["ratio"], v))
+        L.append("  %-64s %s" % (e["ratio"], v))
     stalls = meta.get("stalls") or []
     if stalls:
         L.append("")
