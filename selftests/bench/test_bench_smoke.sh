@@ -25,7 +25,7 @@ if [ ! -x "$top/selftests/vhost_split/vnetdrv" ]; then
 	for c in $configs; do ktap_fail "$c ran"; done
 	ktap_finish
 fi
-timeout 300 /usr/bin/python3 "$top/bench/guest.py" --mode smoke \
+timeout 500 /usr/bin/python3 "$top/bench/guest.py" --mode smoke \
 	--out "$tmp" >"$tmp/log" 2>&1
 rc=$?
 sed 's/^/# /' "$tmp/log"
