@@ -6,6 +6,6 @@
 # overload while the configuration churns, then the packet accounting,
 # the slab comparison and the process checks, one KTAP point each.
 dir=$(cd "$(dirname "$0")" && pwd)
-exec "$dir/soak-guest.sh" --seconds "${PVR_SOAK_SECONDS:-40}" --idle-ms 4000 \
+exec "$dir/soak-guest.sh" --seconds "${PVR_SOAK_SECONDS:-40}" --idle-ms 8000 \
 	--churn-ms 700-1500 --rate "${PVR_SOAK_RATE:-4000}" --ktap \
 	--out "${PVR_VM_RES:-/tmp}/soak-short-$$"
