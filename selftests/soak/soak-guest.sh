@@ -213,29 +213,59 @@ run_churn() {
 }
 
 pick() { local a=("$@"); echo "${a[RANDOM % ${#a[@]}]}"; }
-rnd_weights() { echo "$((RANDOM % 8 + 1)),$((RANDOM % 8 + 1)),$((RANDOM % 8 + 1)),$((RANDOM % 8 + 1))"; }
+# weights must match the number of enabled queues, which the churn itself
+# changes (router kills, vqchurn queue detach): one weight per enabled queue
+# now; a refusal because the count changed in between is not a failure.
+nq_enabled() {
+	nsx "$VRCTL" -j link show in0 |
+		jq '(if type == "array" then .[0] else . end) | [.queues[] | select(.enabled)] | length'
+}
+rnd_weights() {
+	local n=${1:-1} w i
+	[ "$n" -ge 1 ] || n=1
+	w=$((RANDOM % 8 + 1))
+	for ((i = 1; i < n; i++)); do w+=",$((RANDOM % 8 + 1))"; done
+	echo "$w"
+}
+
+# weights_refused KIND DESC NQ: the last run_churn failed; if the enabled
+# queue count is no longer NQ, count it as stale instead of a failure.
+weights_refused() {
+	local now
+	now=$(nq_enabled)
+	[ "$now" != "$3" ] || return 0
+	kinds_err[$1]=$(( ${kinds_err[$1]} - 1 ))
+	unexpected=$((unexpected - 1))
+	stale=$((stale + 1))
+	clog "$1 $2: refused because the enabled queue count changed ($3 -> $now): not a failure"
+}
 rnd_limit() { pick 4 16 32 50 64 128 "$TXQLEN"; }
 rnd_sched() { pick "policy other" "policy other nice 5" "policy fifo prio $((RANDOM % 40 + 1))" "policy rr prio $((RANDOM % 40 + 1))"; }
 
 churn_link_vrctl() {
-	local p args
+	local p args nq=""
 	p=$(pick rr hash wrr)
 	args=(policy "$p" limit "$(rnd_limit)" skip-full "$(pick on off)" qmode "$(pick static adaptive)")
-	[ "$p" = wrr ] && args+=(weights "$(rnd_weights)")
-	run_churn link-vrctl "${args[*]}" nsx "$VRCTL" link set in0 "${args[@]}"
+	if [ "$p" = wrr ]; then
+		nq=$(nq_enabled)
+		args+=(weights "$(rnd_weights "$nq")")
+	fi
+	run_churn link-vrctl "${args[*]}" nsx "$VRCTL" link set in0 "${args[@]}" ||
+		{ [ -n "$nq" ] && weights_refused link-vrctl "${args[*]}" "$nq"; }
 }
 
 churn_link_sysfs() {
-	local f v sys=/sys/class/net/in0/macvtap_mq
+	local f v sys=/sys/class/net/in0/macvtap_mq nq=""
 	f=$(pick policy limit skip_full weights qmode)
 	case $f in
 	qmode) v=$(pick static adaptive) ;;
 	policy) v=$(pick rr hash wrr) ;;
 	limit) v=$(rnd_limit) ;;
 	skip_full) v=$(pick 0 1) ;;
-	weights) v=$(rnd_weights) ;;
+	weights) nq=$(nq_enabled); v=$(rnd_weights "$nq") ;;
 	esac
-	run_churn link-sysfs "$f=$v" nsx sh -c "echo $v > $sys/$f"
+	run_churn link-sysfs "$f=$v" nsx sh -c "echo $v > $sys/$f" ||
+		{ [ -n "$nq" ] && weights_refused link-sysfs "$f=$v" "$nq"; }
 }
 
 churn_rule_add() {
@@ -515,7 +545,7 @@ chk() { checks+=("$1|$2|$3"); }
 miss=""
 for k in "${KINDS[@]}"; do [ "${kinds_ok[$k]:-0}" -gt 0 ] || miss+=" $k"; done
 [ -z "$miss" ]; chk "every churn kind ran" $? "${miss:+missing:$miss}"
-[ "$unexpected" -eq 0 ]; chk "churn: no unexpected failure" $? "$unexpected failed (see churn.log), $stale stale worker ids"
+[ "$unexpected" -eq 0 ]; chk "churn: no unexpected failure" $? "$unexpected failed (see churn.log), $stale stale (worker gone, queue count changed)"
 [ "$r_errs" -eq 0 ] && [ "$q_errs" -eq 0 ] && [ -n "$ql" ] && [ "$qrc" -eq 0 ]
 chk "routers and vqchurn: no device errors or lost calls" $? "router lost_calls+dev_errors $r_errs, vqchurn errors $q_errs (exit $qrc)"
 [ $(( ${S[gen0.tx_packets]} + ${S[gen0.tx_dropped]} )) -eq "$sent" ] && [ "${S[gen1.rx_packets]}" -eq "${S[gen0.tx_packets]}" ]
@@ -532,7 +562,7 @@ chk "sent == forwarded + counted drops + vqchurn + lost at kills" $? "lost $lost
 chk "slab (SUnreclaim) back to start" $? "start $sunrec0 kB end $sunrec1 kB delta $slab_delta kB tolerance $slab_tol kB"
 
 say ""
-say "soak: $seconds s, seed $seed, $actions churn actions in $rounds rounds, $kills router kills (+$end_kills at the end), $router_exits self-ended, $stale stale worker ids"
+say "soak: $seconds s, seed $seed, $actions churn actions in $rounds rounds, $kills router kills (+$end_kills at the end), $router_exits self-ended, $stale stale (worker gone, queue count changed)"
 say "churn kinds (ok/failed):$(for k in "${KINDS[@]}"; do printf ' %s %s/%s' "$k" "${kinds_ok[$k]:-0}" "${kinds_err[$k]:-0}"; done); vqchurn backend cycles $q_bc, queue cycles $q_qc"
 say ""
 say "  accounting (packets)"
