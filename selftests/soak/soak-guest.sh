@@ -181,13 +181,17 @@ pktgen_setup() {
 	done
 }
 
+# pktgen_sent: "SOFAR ERRORS" summed over the devices. sofar counts the
+# frames gen0 accepted, errors the ones its xmit refused (a veth drop
+# returns NET_XMIT_DROP): pktgen tried sofar + errors.
 pktgen_sent() {
-	local d s=0 v
+	local d s=0 e=0 v w
 	for d in "${PG_DEVS[@]}"; do
-		v=$(nsx sed -n 's/.*pkts-sofar: \([0-9]*\).*/\1/p' "$PG/$d" | head -n1)
+		read -r v w < <(nsx sed -n 's/.*pkts-sofar: \([0-9]*\) *errors: \([0-9]*\).*/\1 \2/p' "$PG/$d" | head -n1)
 		s=$((s + ${v:-0}))
+		e=$((e + ${w:-0}))
 	done
-	echo "$s"
+	echo "$s $e"
 }
 
 st() { nsx cat "/sys/class/net/$1/statistics/$2"; }
@@ -430,11 +434,18 @@ t_end=$(( $(date +%s) + seconds ))
 # ------------------------------------------------------------------ churn loop
 rounds=0
 actions=0
-while [ "$(date +%s)" -lt "$t_end" ]; do
+# A short run keeps churning (up to twice its time) until every kind ran.
+missing_kind() {
+	local k
+	for k in "${KINDS[@]}"; do [ "${kinds_ok[$k]:-0}${kinds_err[$k]:-0}" != 00 ] || return 0; done
+	return 1
+}
+t_hard=$((t_end + seconds))
+while [ "$(date +%s)" -lt "$t_end" ] || { missing_kind && [ "$(date +%s)" -lt "$t_hard" ]; }; do
 	# shellcheck disable=SC2207
 	order=($(printf '%s\n' "${KINDS[@]}" | shuf --random-source=<(yes "$seed.$rounds")))
 	for k in "${order[@]}"; do
-		[ "$(date +%s)" -lt "$t_end" ] || break
+		[ "$(date +%s)" -lt "$t_end" ] || { missing_kind && [ "$(date +%s)" -lt "$t_hard" ]; } || break
 		ms=$((churn_min + RANDOM % (churn_max - churn_min + 1)))
 		sleep "$((ms / 1000)).$(printf %03d $((ms % 1000)))"
 		check_routers
@@ -477,7 +488,9 @@ done
 rpid=()
 clog "stop: routers ended"
 
-sent=$(pktgen_sent)
+read -r pg_sofar pg_errors <<<"$(pktgen_sent)"
+sent=$((pg_sofar + pg_errors))
+eg_qdisc=$(nsx tc -s qdisc show dev eg0 | sed -n 's/.*dropped \([0-9]*\).*/\1/p' | awk '{ s += $1 } END { print s + 0 }')
 declare -A S
 for d in gen0 gen1 in0 eg0 out0 sink0; do
 	for c in rx_packets tx_packets rx_dropped tx_dropped; do
@@ -528,8 +541,11 @@ read -r slab1 sunrec1 <<<"$(slab_kb)"
 cp /proc/slabinfo "$out/slabinfo.end" 2>/dev/null
 
 # ------------------------------------------------------------------ verdict
-veth_drops=$(( ${S[gen0.tx_dropped]} + ${S[gen1.rx_dropped]} ))
-egress_drops=$(( ${S[eg0.tx_dropped]} + ${S[out0.tx_dropped]} + ${S[sink0.rx_dropped]} ))
+# One veth drop shows as gen0 tx_dropped AND gen1 rx_dropped: count it once.
+# A drop below eg0 (out0, sink0) is also an eg0 tx_dropped (macvlan counts
+# a failed xmit to its lower device), so eg0 alone, plus its qdisc.
+veth_drops=${S[gen0.tx_dropped]}
+egress_drops=$(( ${S[eg0.tx_dropped]} + eg_qdisc ))
 fwd=${S[sink0.rx_packets]}
 in_drops=${S[in0.rx_dropped]}
 not_taken=$(( ${S[gen1.rx_packets]} - ${S[in0.rx_packets]} ))
@@ -548,8 +564,9 @@ for k in "${KINDS[@]}"; do [ "${kinds_ok[$k]:-0}" -gt 0 ] || miss+=" $k"; done
 [ "$unexpected" -eq 0 ]; chk "churn: no unexpected failure" $? "$unexpected failed (see churn.log), $stale stale (worker gone, queue count changed)"
 [ "$r_errs" -eq 0 ] && [ "$q_errs" -eq 0 ] && [ -n "$ql" ] && [ "$qrc" -eq 0 ]
 chk "routers and vqchurn: no device errors or lost calls" $? "router lost_calls+dev_errors $r_errs, vqchurn errors $q_errs (exit $qrc)"
-[ $(( ${S[gen0.tx_packets]} + ${S[gen0.tx_dropped]} )) -eq "$sent" ] && [ "${S[gen1.rx_packets]}" -eq "${S[gen0.tx_packets]}" ]
-chk "veth: pktgen sent == gen0 tx + tx_dropped, gen1 rx == gen0 tx" $? "sent $sent gen0 tx ${S[gen0.tx_packets]} dropped ${S[gen0.tx_dropped]} gen1 rx ${S[gen1.rx_packets]}"
+[ "${S[gen0.tx_packets]}" -eq "$pg_sofar" ] && [ "${S[gen0.tx_dropped]}" -eq "$pg_errors" ] &&
+	[ "${S[gen1.rx_packets]}" -eq "${S[gen0.tx_packets]}" ]
+chk "veth: pktgen sofar == gen0 tx, errors == gen0 tx_dropped, gen1 rx == gen0 tx" $? "sofar $pg_sofar errors $pg_errors gen0 tx ${S[gen0.tx_packets]} dropped ${S[gen0.tx_dropped]} gen1 rx ${S[gen1.rx_packets]}"
 [ "$q_occ" -eq 0 ] && [ "${q_n:-0}" -ge "$NROUTERS" ]
 chk "queues drained at the end" $? "occupancy $q_occ over ${q_n:-0} queues listed ($alive routers were alive, $NROUTERS expected)"
 if [ $((kills + end_kills)) -eq 0 ]; then
@@ -566,16 +583,17 @@ say "soak: $seconds s, seed $seed, $actions churn actions in $rounds rounds, $ki
 say "churn kinds (ok/failed):$(for k in "${KINDS[@]}"; do printf ' %s %s/%s' "$k" "${kinds_ok[$k]:-0}" "${kinds_err[$k]:-0}"; done); vqchurn backend cycles $q_bc, queue cycles $q_qc"
 say ""
 say "  accounting (packets)"
-say "$(printf '  %-44s %12s' 'sent (pktgen pkts-sofar)' "$sent")"
+say "$(printf '  %-44s %12s' 'sent (pktgen pkts-sofar + errors)' "$sent")"
 say "$(printf '  %-44s %12s' 'forwarded (sink0 rx_packets)' "$fwd")"
-say "$(printf '  %-44s %12s' 'veth drops (gen0 tx_dropped+gen1 rx_dropped)' "$veth_drops")"
+say "$(printf '  %-44s %12s' 'veth drops (gen0 tx_dropped)' "$veth_drops")"
 say "$(printf '  %-44s %12s' 'not taken by in0 (gen1 rx - in0 rx)' "$not_taken")"
 say "$(printf '  %-44s %12s' 'in0 rx_dropped' "$in_drops")"
 say "$(printf '  %-44s %12s' '  of which queue early_drops (live slots)' "$q_early")"
 say "$(printf '  %-44s %12s' '  of which queue full_drops (live slots)' "$q_full")"
 say "$(printf '  %-44s %12s' '  of which queue stale_drops (live slots)' "$q_stale")"
 say "$(printf '  %-44s %12s' 'router drops (JSON drops)' "$r_drops")"
-say "$(printf '  %-44s %12s' 'egress drops (eg0 tx, out0 tx, sink0 rx)' "$egress_drops")"
+say "$(printf '  %-44s %12s' 'egress drops (eg0 tx_dropped + eg0 qdisc)' "$egress_drops")"
+say "$(printf '  %-44s %12s' '  of which seen at out0 tx / sink0 rx' "${S[out0.tx_dropped]} / ${S[sink0.rx_dropped]}")"
 say "$(printf '  %-44s %12s' 'read by vqchurn' "$q_recv")"
 say "$(printf '  %-44s %12s' 'lost at router kills (remainder)' "$lost")"
 say "$(printf '  %-44s %12s' "  bound: kills x (txqueuelen + 2 x ring)" "$lost_bound")"
