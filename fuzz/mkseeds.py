@@ -180,9 +180,9 @@ def nl_seeds():
     }
 
 
-# Inputs that reproduce what nl_fuzz found in vr_sched (see the known
-# findings in nl_fuzz.c); each must pass once its bug is fixed. Kept out of
-# the corpus so that a fuzz run looks for new problems.
+# Inputs that reproduced what nl_fuzz found in vr_sched, all fixed since:
+# regression inputs, replayed after every fuzz run. Kept out of the corpus
+# so that a fuzz run looks for new problems.
 def nl_findings():
     return {
         # Worker 3 runs SCHED_DEADLINE; CPU 9 is online but not active.

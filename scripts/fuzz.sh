@@ -9,8 +9,7 @@
 # New corpus entries and crash artifacts go to .build/fuzz/<name>/, never
 # into the repository. Then replays fuzz/findings/<name>-* (inputs that
 # reproduced bugs found earlier). Fails on any crash, leak, sanitizer report
-# or failed invariant. NL_FUZZ_TOLERATE=name,... lets nl_fuzz pass the known
-# findings it names (see nl_fuzz.c), to look for others while they are open.
+# or failed invariant.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 secs=${1:-60}
@@ -39,9 +38,7 @@ targets=("$@")
 rc=0
 for t in "${targets[@]}"; do
 	[ -n "${SRCS[$t]:-}" ] || { echo "fuzz: no target $t" >&2; exit 1; }
-	# Runs that let known findings pass keep their own corpus: it fills
-	# with inputs that reproduce them, which a strict run would stop on.
-	d=$out/$t${NL_FUZZ_TOLERATE:+-tolerant}
+	d=$out/$t
 	mkdir -p "$d/corpus"
 	# shellcheck disable=SC2086
 	$CC $CFLAGS ${INCS[$t]} ${SRCS[$t]} "$top/fuzz/${t}_fuzz.c" -o "$d/${t}_fuzz"

@@ -18,6 +18,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/sched/prio.h>
 #include <linux/slab.h>
+#include <linux/threads.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
 #include <net/sock.h>
@@ -38,6 +39,12 @@ static struct genl_family vr_genl_family;
 static struct netlink_range_validation vr_dl_range = {
 	.min = VR_DL_MIN_NS,
 	.max = VR_DL_MAX_NS,
+};
+
+/* pid_max cannot exceed PID_MAX_LIMIT (4194304 on 64-bit). */
+static struct netlink_range_validation vr_pid_range = {
+	.min = 1,
+	.max = PID_MAX_LIMIT,
 };
 
 static struct netlink_range_validation vr_target_us_range = {
@@ -78,7 +85,8 @@ static const struct nla_policy vr_rule_nl_policy[VR_SCHED_A_RULE_MAX + 1] = {
 							   VR_SCHED_DIR_MAX),
 	[VR_SCHED_A_RULE_COMM]		= { .type = NLA_NUL_STRING,
 					    .len = TASK_COMM_LEN - 1 },
-	[VR_SCHED_A_RULE_PID]		= NLA_POLICY_MIN(NLA_U32, 1),
+	[VR_SCHED_A_RULE_PID]		= NLA_POLICY_FULL_RANGE(NLA_U32,
+								&vr_pid_range),
 	[VR_SCHED_A_RULE_CPUS]		= { .type = NLA_NUL_STRING,
 					    .len = VR_CPULIST_MAX },
 	[VR_SCHED_A_RULE_SCHED]		= NLA_POLICY_NESTED(vr_sched_nl_policy),
@@ -511,18 +519,25 @@ static int vr_nl_rule_get_dumpit(struct sk_buff *skb,
 
 /* ------------------------------------------------------------------ links */
 
-static size_t vr_nl_link_size(struct vr_link *link)
+/* The size of a link message with @cfg, read from the link under RTNL. */
+static size_t vr_nl_link_size(struct vr_link *link,
+			      const struct vr_link_config *cfg)
 {
-	unsigned int n = min(link->ops->queue_count(link), VR_LINK_MAX_QUEUES);
+	unsigned int nq = min(link->ops->queue_count(link), VR_LINK_MAX_QUEUES);
+	unsigned int nw = min_t(unsigned int, cfg->nweights, VR_LINK_MAX_QUEUES);
 
-	/* ifindex mode policy limit qmode target min max interval */
+	/*
+	 * ifindex mode policy limit qmode target min max interval; the
+	 * weights are counted apart from the queues: a link may hold weights
+	 * for queues that are not (or no longer) attached.
+	 */
 	return nla_total_size(sizeof(u32)) * 9 +
 	       nla_total_size(IFNAMSIZ) + nla_total_size(sizeof(u8)) +
-	       n * nla_total_size(sizeof(u32)) +	/* weights */
-	       n * (nla_total_size(0) +		/* queue nest */
-		    nla_total_size(sizeof(u32)) * 5 +
-		    nla_total_size_64bit(sizeof(u64)) * 4 +
-		    nla_total_size(sizeof(u8)));
+	       nw * nla_total_size(sizeof(u32)) +
+	       nq * (nla_total_size(0) +		/* queue nest */
+		     nla_total_size(sizeof(u32)) * 5 +
+		     nla_total_size_64bit(sizeof(u64)) * 4 +
+		     nla_total_size(sizeof(u8)));
 }
 
 static int vr_nl_put_queue(struct sk_buff *skb, unsigned int index,
@@ -554,10 +569,19 @@ static int vr_nl_put_queue(struct sk_buff *skb, unsigned int index,
 	return 0;
 }
 
-/* @cfg is scratch space, so that dumps allocate it once. */
+/* Read @link's configuration into @cfg (scratch space, not on the stack). */
+static void vr_nl_link_config(struct vr_link *link, struct vr_link_config *cfg)
+{
+	ASSERT_RTNL();
+	memset(cfg, 0, sizeof(*cfg));
+	link->ops->get_config(link, cfg);
+}
+
+/* @cfg is @link's configuration, read under the RTNL held since. */
 static int vr_nl_fill_link(struct sk_buff *skb, struct vr_link *link,
-			   struct vr_link_config *cfg, u32 portid, u32 seq,
-			   int flags, u8 cmd, struct netlink_callback *cb)
+			   const struct vr_link_config *cfg, u32 portid,
+			   u32 seq, int flags, u8 cmd,
+			   struct netlink_callback *cb)
 {
 	struct vr_queue_stats qs;
 	unsigned int i, n;
@@ -570,8 +594,6 @@ static int vr_nl_fill_link(struct sk_buff *skb, struct vr_link *link,
 	if (cb)
 		genl_dump_check_consistent(cb, hdr);
 
-	memset(cfg, 0, sizeof(*cfg));
-	link->ops->get_config(link, cfg);
 	if (nla_put_u32(skb, VR_SCHED_A_LINK_IFINDEX, link->dev->ifindex) ||
 	    nla_put_string(skb, VR_SCHED_A_LINK_NAME, link->dev->name) ||
 	    nla_put_u32(skb, VR_SCHED_A_LINK_MODE, cfg->mode) ||
@@ -600,6 +622,26 @@ static int vr_nl_fill_link(struct sk_buff *skb, struct vr_link *link,
 err_cancel:
 	genlmsg_cancel(skb, hdr);
 	return -EMSGSIZE;
+}
+
+/* One link message (a get answer or a notification), sized for @link. */
+static struct sk_buff *vr_nl_link_msg(struct vr_link *link,
+				      struct vr_link_config *cfg, u32 portid,
+				      u32 seq, u8 cmd)
+{
+	struct sk_buff *msg;
+	int err;
+
+	vr_nl_link_config(link, cfg);
+	msg = genlmsg_new(vr_nl_link_size(link, cfg), GFP_KERNEL);
+	if (!msg)
+		return ERR_PTR(-ENOMEM);
+	err = vr_nl_fill_link(msg, link, cfg, portid, seq, 0, cmd, NULL);
+	if (err) {
+		nlmsg_free(msg);
+		return ERR_PTR(err);
+	}
+	return msg;
 }
 
 static struct vr_link *vr_nl_link_lookup(struct genl_info *info)
@@ -649,19 +691,12 @@ static int vr_nl_link_get_doit(struct sk_buff *skb, struct genl_info *info)
 		err = PTR_ERR(link);
 		goto err_lookup;
 	}
-	msg = genlmsg_new(vr_nl_link_size(link), GFP_KERNEL);
-	if (!msg) {
-		err = -ENOMEM;
-		goto err_lookup;
-	}
-	err = vr_nl_fill_link(msg, link, cfg, info->snd_portid, info->snd_seq,
-			      0, VR_SCHED_CMD_LINK_GET, NULL);
+	msg = vr_nl_link_msg(link, cfg, info->snd_portid, info->snd_seq,
+			     VR_SCHED_CMD_LINK_GET);
 	rtnl_unlock();
 	kfree(cfg);
-	if (err) {
-		nlmsg_free(msg);
-		return err;
-	}
+	if (IS_ERR(msg))
+		return PTR_ERR(msg);
 	return genlmsg_reply(msg, info);
 
 err_lookup:
@@ -690,6 +725,7 @@ static int vr_nl_link_get_dumpit(struct sk_buff *skb,
 			continue;
 		if (idx++ < cb->args[0])
 			continue;
+		vr_nl_link_config(link, cfg);
 		err = vr_nl_fill_link(skb, link, cfg,
 				      NETLINK_CB(cb->skb).portid,
 				      cb->nlh->nlmsg_seq, NLM_F_MULTI,
@@ -838,13 +874,9 @@ void vr_nl_notify_link(struct vr_link *link, u8 cmd)
 	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
 	if (!cfg)
 		return;
-	msg = genlmsg_new(vr_nl_link_size(link), GFP_KERNEL);
-	if (msg && vr_nl_fill_link(msg, link, cfg, 0, 0, 0, cmd, NULL)) {
-		nlmsg_free(msg);
-		msg = NULL;
-	}
+	msg = vr_nl_link_msg(link, cfg, 0, 0, cmd);
 	kfree(cfg);
-	if (msg)
+	if (!IS_ERR(msg))
 		genlmsg_multicast_netns(&vr_genl_family, net, msg, 0, 0,
 					GFP_KERNEL);
 }

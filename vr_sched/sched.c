@@ -216,6 +216,24 @@ static int vr_apply_cpus(struct task_struct *task, const struct cpumask *cpus,
 }
 
 /*
+ * Put a thread that left SCHED_DEADLINE back into its reservation @prev.
+ * Leaving it for a fair policy also set the nice value, which a deadline
+ * thread keeps (unused) for when it leaves again: restore that first.
+ */
+static int vr_restore_dl(struct task_struct *task,
+			 const struct vr_thread_sched *prev, int nice)
+{
+	struct vr_thread_sched fair = {
+		.policy	= VR_SCHED_THREAD_POLICY_OTHER,
+		.nice	= nice,
+	};
+
+	if (task_nice(task) != nice && vr_apply_sched(task, &fair, NULL))
+		return -EAGAIN;
+	return vr_apply_sched(task, prev, NULL);
+}
+
+/*
  * Apply @cpus and/or @sched (either may be NULL) to @task, all or nothing
  * as far as the scheduler allows: a refused policy restores the previous
  * CPUs. SCHED_DEADLINE admission is checked against the root domain, so
@@ -253,9 +271,27 @@ int vr_thread_apply(struct task_struct *task, const struct cpumask *cpus,
 		return vr_apply_cpus(task, cpus, extack);
 
 	if (was_dl) {
-		/* Leave DEADLINE first, while the thread may still run anywhere. */
+		struct vr_thread_sched prev;
+		int prev_nice;
+
+		/*
+		 * Leave DEADLINE first, while the thread may still run
+		 * anywhere. A refused CPU list then restores the reservation:
+		 * the thread's CPUs did not change, and the bandwidth it just
+		 * released is normally still free. If admission control now
+		 * refuses it (another reservation took the bandwidth in
+		 * between), the thread keeps the new policy; say so.
+		 */
+		vr_thread_get_sched(task, &prev);
+		prev_nice = task_nice(task);
 		err = vr_apply_sched(task, sched, extack);
-		return err ?: vr_apply_cpus(task, cpus, extack);
+		if (err)
+			return err;
+		err = vr_apply_cpus(task, cpus, extack);
+		if (err && vr_restore_dl(task, &prev, prev_nice))
+			NL_SET_ERR_MSG(extack,
+				       "the scheduler refused the CPU list, and the previous DEADLINE reservation could not be restored");
+		return err;
 	}
 
 	if (!alloc_cpumask_var(&old, GFP_KERNEL))
