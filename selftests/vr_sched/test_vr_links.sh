@@ -50,7 +50,7 @@ lq() {
 		awk -v f="$1" '$1 == "queue" { for (i = 1; i < NF; i++) if ($i == f) printf "%s ", $(i + 1) }'
 }
 
-ktap_plan 24
+ktap_plan 25
 
 ip link add "$A" type veth peer name "$B" || { ktap_fail "veth pair"; ktap_finish; }
 if ! ip link add link "$A" name "$M" type macvtap_mq; then
@@ -140,16 +140,25 @@ monpid=$!
 sleep 1
 "$V" link set "$M" limit 7
 ip link add link "$A" name "$M2" type macvtap_mq
+# With no queue attached, weights may be set ahead of time: 64 of them.
+# Their answer and notification must be sized for the weights, not for
+# the (zero) queues (a bug the netlink fuzz target found).
+W64=$(seq -s, 1 64)
+ktap_check "64 weights ahead of time on a link without queues: set and show" \
+	bash -c "'$V' link set $M2 weights $W64 &&
+		'$V' link show $M2 | grep -q ' weights $W64 queues 0'"
 ip link del "$M2"
 sleep 1
 kill "$monpid"; wait "$monpid" 2>/dev/null; monpid=
-ktap_check "monitor: link change, link new, link del" \
+ktap_check "monitor: link change, link new, link change (64 weights), link del" \
 	python3 -c "
 import json, sys
 ev = [json.loads(l) for l in open('$MON') if l.strip()]
 got = [(e['event'], e['name']) for e in ev]
-want = [('link change', '$M'), ('link new', '$M2'), ('link del', '$M2')]
-sys.exit(0 if got == want and ev[0]['limit'] == 7 else print(got) or 1)"
+want = [('link change', '$M'), ('link new', '$M2'), ('link change', '$M2'),
+        ('link del', '$M2')]
+sys.exit(0 if got == want and ev[0]['limit'] == 7 and
+         ev[2]['weights'] == list(range(1, 65)) else print(got) or 1)"
 
 YNL=$ROOT/.build/ynl/linux-source-6.12
 out=$(PYTHONDONTWRITEBYTECODE=1 python3 "$YNL/tools/net/ynl/cli.py" \

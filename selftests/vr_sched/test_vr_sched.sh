@@ -66,7 +66,7 @@ sched_is() {	# TID "SCHED_FIFO" PRIO
 		{ ktap_diag "chrt: $out"; return 1; }
 }
 
-ktap_plan 47
+ktap_plan 48
 
 [ -x "$V" ] || { ktap_diag "build tools/vrctl first"; exit 1; }
 if ! insmod "$PVR_TESTMOD_DIR/vr_sched/vr_sched_test.ko" nworkers=2; then
@@ -155,6 +155,8 @@ ktap_check "refused: prio with policy other" \
 	err_has "not valid for this policy" "$V" worker set "$W2" policy other prio 5
 ktap_check "refused: cpus 4096 (beyond possible)" \
 	err_has "invalid CPU list" "$V" worker set "$W2" cpus 4096
+ktap_check "refused: rule pid above PID_MAX_LIMIT (4194304)" \
+	err_has "out of range" "$V" rule add pid 4194305 cpus 0
 ktap_check "refused: unknown worker id" err_has "no worker with this id" "$V" worker set 999999 cpus 0
 ktap_check "malformed and oversized attributes refused (vr_raw)" \
 	bash -c "'$ROOT/selftests/vr_sched/vr_raw' | sed 's/^/# raw: /'; exit \${PIPESTATUS[0]}"
