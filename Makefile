@@ -117,6 +117,7 @@ fuzz:
 tools:
 	@if [ -e $(TOP)/tools/vrctl/Makefile ]; then $(MAKE) -C $(TOP)/tools/vrctl; fi
 	$(MAKE) -C $(TOP)/selftests
+	$(MAKE) -C $(TOP)/bench
 
 vm-test: all-kernels tools
 	$(TOP)/scripts/vm-selftests.sh $(KERNELS)
@@ -174,3 +175,4 @@ clean:
 	rm -rf $(TOP)/.build
 	-@if [ -e $(TOP)/tools/vrctl/Makefile ]; then $(MAKE) -C $(TOP)/tools/vrctl clean; fi
 	-$(MAKE) -C $(TOP)/selftests clean
+	-$(MAKE) -C $(TOP)/bench clean
