@@ -9,7 +9,7 @@ set -u
 f=${1:?usage: dmesg-check.sh FILE}
 [ -r "$f" ] || { echo "dmesg-check: no kernel log at $f" >&2; exit 1; }
 
-pat='WARNING:|BUG:|Oops|general protection|possible recursive locking|circular locking|suspicious RCU usage|hung_task|blocked for more than|refcount_t|UBSAN|KASAN|kmemleak: [0-9]+ new suspected|unreferenced object'
+pat='WARNING:|BUG:|BUG [^ ]+ \(|KFENCE|Oops|general protection|possible recursive locking|circular locking|suspicious RCU usage|hung_task|blocked for more than|refcount_t|UBSAN|KASAN|kmemleak: [0-9]+ new suspected|unreferenced object'
 
 if grep -q 'pvr-vm: start' "$f"; then
 	before=$(sed '/pvr-vm: start/,$d' "$f" | grep -E "$pat")

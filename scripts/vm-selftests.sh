@@ -18,7 +18,7 @@ for k in "$@"; do
 	out=$top/.build/results/$name
 	rm -rf "$out"
 	echo "=== selftests on $name ==="
-	"$top/scripts/vm.sh" -k "$k" --out "$out" -- scripts/run-selftests.sh
+	"$top/scripts/vm.sh" -k "$k" --kdebug --out "$out" -- scripts/run-selftests.sh
 	rc=$?
 	if [ -s "$out/counts" ]; then
 		read -r p f s <"$out/counts"

@@ -5,7 +5,7 @@
 # the freshly built pvr modules loaded.
 #
 #   scripts/vm.sh [-k 6.1|6.12|RELEASE|TREE] [--no-load] [--mem SIZE] [--out DIR]
-#                 [--timeout SECONDS] -- COMMAND...
+#                 [--timeout SECONDS] [--kdebug] -- COMMAND...
 #
 # The guest shares the host's filesystem (read-only, /tmp is private); the
 # command runs as root in the repository root. It prints the command's
@@ -13,6 +13,11 @@
 # shows a warning, oops, lockdep, hung-task, refcount, KASAN or UBSAN report
 # (after the boot), when loading or unloading our modules failed, or when the
 # VM did not finish. --out keeps the guest's dmesg and results in DIR.
+#
+# --kdebug turns on the memory checks a distribution kernel has built in:
+# SLUB debugging (sanity checks, red zones, poisoning, owner tracking) and,
+# where compiled in (6.12), KFENCE sampling. Test runs use it; benchmarks do
+# not (it slows the allocator). The debug kernel (a TREE) has KASAN instead.
 #
 # KVM is used only when kvm_intel or kvm_amd is loaded on the host;
 # otherwise TCG (--disable-kvm). At most two VMs run at once machine-wide.
@@ -24,6 +29,7 @@ load=1
 mem=${PVR_VM_MEM:-2G}
 out=""
 timeout=${PVR_VM_TIMEOUT:-2400}
+kdebug=0
 
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -32,6 +38,7 @@ while [ $# -gt 0 ]; do
 	--mem) mem=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
+	--kdebug) kdebug=1; shift ;;
 	--) shift; break ;;
 	*) echo "vm.sh: unknown argument '$1'" >&2; exit 2 ;;
 	esac
@@ -55,7 +62,13 @@ if [ -z "$image" ] && { [ -z "$kver" ] || [ ! -e "/boot/vmlinuz-$kver" ]; }; the
 	exit 2
 fi
 
-[ -n "$image" ] || image=/boot/vmlinuz-$kver
+append=()
+if [ -n "$image" ]; then
+	kdebug=0
+else
+	image=/boot/vmlinuz-$kver
+fi
+[ "$kdebug" = 0 ] || append=(--append "slub_debug=FZPU kfence.sample_interval=5")
 
 kvm_opt=--disable-kvm
 if [ -d /sys/module/kvm_intel ] || [ -d /sys/module/kvm_amd ]; then
@@ -84,9 +97,9 @@ chmod 755 "$res"
 trap '[ -n "$out" ] || rm -rf "$res"' EXIT
 printf '%s\n' "$*" >"$res/cmd.sh"
 
-echo "vm.sh: booting $kver (${kvm_opt:+TCG, }2 vCPUs, $mem)" >&2
+echo "vm.sh: booting $kver (${kvm_opt:+TCG, }2 vCPUs, $mem${append:+, slab debug})" >&2
 timeout --kill-after=30 "$timeout" \
-	vng -r "$image" $kvm_opt --cpus 2 --memory "$mem" \
+	vng -r "$image" $kvm_opt --cpus 2 --memory "$mem" "${append[@]}" \
 	--qemu-opts='-cpu max' --rwdir="$res=$res" -- \
 	"$top/scripts/vm-guest.sh" "$res" "$load" </dev/null
 vrc=$?
