@@ -341,7 +341,7 @@ static int topology(void)
 		SINK) ||
 	    RUN("ip", "link", "set", SINK, "address", SINK_MAC))
 		return BENCH_ERR;
-	for (i = 0; i < sizeof(devs) / sizeof(devs[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(devs); i++)
 		if (RUN("ip", "link", "set", devs[i], "up"))
 			return BENCH_ERR;
 	return BENCH_OK;

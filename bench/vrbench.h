@@ -31,6 +31,8 @@
 #define ING_MAC		"02:00:00:00:01:01"
 #define SINK_MAC	"02:00:00:00:02:02"
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
 /* Frame size given to pktgen: 60 bytes, 64 on a wire with the FCS. */
 #define FRAME		60
 #define MAX_ROUTERS	8
@@ -62,7 +64,7 @@ bool debug_enabled(void);
 
 void log_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void warn_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void __attribute__((noreturn)) die_oom(void);
+void die_oom(void) __attribute__((noreturn));
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t size);
 char *xstrdup(const char *s);

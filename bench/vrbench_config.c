@@ -30,7 +30,7 @@ const char *vhost_dev_path(const char *dev)
 {
 	size_t i;
 
-	for (i = 0; dev && i < sizeof(vhost_devs) / sizeof(vhost_devs[0]); i++)
+	for (i = 0; dev && i < ARRAY_SIZE(vhost_devs); i++)
 		if (!strcmp(dev, vhost_devs[i].name))
 			return vhost_devs[i].path;
 	return NULL;
@@ -40,7 +40,7 @@ static bool is_link_kind(const char *kind)
 {
 	size_t i;
 
-	for (i = 0; kind && i < sizeof(link_kinds) / sizeof(link_kinds[0]); i++)
+	for (i = 0; kind && i < ARRAY_SIZE(link_kinds); i++)
 		if (!strcmp(kind, link_kinds[i]))
 			return true;
 	return false;
@@ -50,7 +50,7 @@ static bool is_plain_key(const char *key)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(plain_keys) / sizeof(plain_keys[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(plain_keys); i++)
 		if (!strcmp(key, plain_keys[i]))
 			return true;
 	return false;
@@ -221,22 +221,24 @@ static const double quick_grid[] = { 0.5, 1.5 };
 static const long smoke_rates[] = { 2000 };
 static const long demo_rates[] = { 500, 1000, 2000, 4000, 8000 };
 
-#define ARR(a) (a), sizeof(a) / sizeof((a)[0])
-
 static const struct bench_mode modes[] = {
 	/* grid: multiples of the saturation rate found by calibration */
-	{ .name = "full", .grid = ARR(full_grid), .warmup = 1.0,
+	{ .name = "full", .grid = full_grid,
+	  .n_grid = ARRAY_SIZE(full_grid), .warmup = 1.0,
 	  .window = 2.0, .extend = 2, .overload = true },
-	{ .name = "quick", .grid = ARR(quick_grid), .warmup = 0.5,
+	{ .name = "quick", .grid = quick_grid,
+	  .n_grid = ARRAY_SIZE(quick_grid), .warmup = 0.5,
 	  .window = 1.5, .extend = 1, .overload = true },
 	/* selftests: one fixed low rate per configuration, no calibration */
-	{ .name = "smoke", .fixed = ARR(smoke_rates), .warmup = 0.3,
+	{ .name = "smoke", .fixed = smoke_rates,
+	  .n_fixed = ARRAY_SIZE(smoke_rates), .warmup = 0.3,
 	  .window = 0.7, .extend = 0, .overload = false },
 	/*
 	 * make demo: a short doubling sweep of one configuration (2 s
 	 * windows: under TCG frames in flight vary by ~100 between reads)
 	 */
-	{ .name = "demo", .fixed = ARR(demo_rates), .warmup = 1.0,
+	{ .name = "demo", .fixed = demo_rates,
+	  .n_fixed = ARRAY_SIZE(demo_rates), .warmup = 1.0,
 	  .window = 2.0, .extend = 0, .overload = false },
 };
 
@@ -244,7 +246,7 @@ const struct bench_mode *find_mode(const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(modes); i++)
 		if (!strcmp(name, modes[i].name))
 			return &modes[i];
 	return NULL;

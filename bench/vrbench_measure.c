@@ -53,7 +53,7 @@ static const char *worker_label(const char *comm, const struct routers *rs)
 	unsigned int i, k;
 
 	for (i = 0; i < rs->n; i++) {
-		for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		for (k = 0; k < ARRAY_SIZE(kinds); k++) {
 			snprintf(name, sizeof(name), "%s%d", kinds[k].prefix,
 				 (int)rs->r[i].pid);
 			if (!strcmp(comm, name))

@@ -96,7 +96,7 @@ int pg_setup(struct pktgen *pg, long rate)
 		}
 		pg->ndevs = i + 1;
 		snprintf(path, sizeof(path), "%s/%s", PG, dev);
-		for (j = 0; j < sizeof(cmds) / sizeof(cmds[0]); j++)
+		for (j = 0; j < ARRAY_SIZE(cmds); j++)
 			if (write_file(path, cmds[j]))
 				return BENCH_ERR;
 		if (rate) {

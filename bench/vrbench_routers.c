@@ -166,7 +166,7 @@ static bool router_result(const struct router *r, struct router_result *res)
 	copy = xcalloc(1, flen + 1);
 	memcpy(copy, found, flen);
 	memset(res, 0, sizeof(*res));
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(keys); i++) {
 		p = strstr(copy, keys[i].key);
 		if (p)
 			*(uint64_t *)((char *)res + keys[i].off) =

@@ -48,8 +48,10 @@ static int tap_node(struct setup *s, const char *dev, char *node, size_t len)
 	return BENCH_OK;
 }
 
-/* Until linkwatch has seen the carrier the link may sit on the noop
- * qdisc, which drops what the routers send: wait (bounded) for it. */
+/*
+ * Until linkwatch has seen the carrier the link may sit on the noop qdisc,
+ * which drops what the routers send: wait (bounded) for it.
+ */
 static int wait_up(const char *dev)
 {
 	char path[128], state[32];
