@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # vrbench plot: forwarded vs offered packet rate, one curve per configuration
-# (the style of the paper's figures 2, 5, 13-15 and 18). bench/report.py
+# (the style of the paper's figures 2, 5, 13-15 and 18). bench/vrreport
 # calls it with:
 #   gnuplot -e "term='pngcairo'; out='F.png'; ttl='...'; files='a.dat b.dat';
 #               names='a b'; ycol=3; ylab='...'" bench/plot.gp
-# Data files: offered_pps forwarded_pps worker_ns_per_pkt (one point a line).
+# Data files: offered_pps forwarded_pps worker_ns_per_pkt router_ns_per_pkt
+# (one point a line).
 # term='dumb' draws the same plot as text (out='' for stdout).
 
 if (!exists("term")) term = 'pngcairo'

@@ -92,7 +92,7 @@ if [ ! -s "$out/vm/bench/results.csv" ]; then
 fi
 cp "$out/vm/bench/results.csv" "$out/vm/bench/meta.json" "$out/" 2>/dev/null
 echo
-python3 "$top/bench/report.py" "$out" || rc=1
+"$top/bench/vrreport" "$out" || rc=1
 echo
 echo "bench: CSV $out/results.csv; ratio table $out/ratios.txt (.json)"
 [ "$rc" = 0 ] || echo "bench: FAILED (exit $rc)"

@@ -36,7 +36,7 @@ cp "$out/vm/demo/results.csv" "$out/vm/demo/meta.json" "$out/" ||
 	fail "the demo sweep left no results"
 echo
 echo "==== forwarded vs offered, 3-router PVR (routers: userspace stand-in for router VMs)"
-python3 "$top/bench/report.py" --demo "$out" || fail "could not draw the plot"
+"$top/bench/vrreport" --demo "$out" || fail "could not draw the plot"
 cat <<EOF
 
 demo: done. Results and plot: $out
