@@ -18,7 +18,7 @@
  * a plot was drawn), 1 when one FAILED or stopped early, a plot failed or
  * an input is unreadable, 2 on a usage error.
  *
- * The outputs are byte for byte those of the bench/report.py it replaces;
+ * The outputs are byte for byte those of the former bench/report.py;
  * selftests/bench/check_report.sh holds the reference outputs.
  */
 #define _GNU_SOURCE
