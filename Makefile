@@ -42,7 +42,7 @@ BUILD := $(TOP)/.build/$(KVER)
 SRC_DIRS := Kbuild compat include $(MODULES)
 
 .PHONY: all modules modules-locked testmods all-kernels warn sparse style tools vm-test check \
-	check-debug bench bench-quick demo install dkms-build clean deps sync fuzz spec-check soak
+	check-debug report-check bench bench-quick demo install dkms-build clean deps sync fuzz spec-check soak
 
 all: modules
 
@@ -119,6 +119,10 @@ tools:
 	$(MAKE) -C $(TOP)/selftests
 	$(MAKE) -C $(TOP)/bench
 
+# Host-side test of the benchmark's report (no VM: it reads result files).
+report-check: tools
+	@$(TOP)/selftests/bench/check_report.sh
+
 vm-test: all-kernels tools
 	$(TOP)/scripts/vm-selftests.sh $(KERNELS)
 
@@ -130,6 +134,7 @@ check: deps
 	$(MAKE) spec-check
 	$(MAKE) dkms-build
 	$(MAKE) fuzz FUZZ_SECONDS=30
+	$(MAKE) report-check
 	$(MAKE) vm-test
 
 # The selftests on a debug build of 6.12 (KASAN, UBSAN, lockdep, kmemleak,
