@@ -8,7 +8,7 @@
 #                [--out DIR] [--not-before HH:MM]
 #
 # Boots the VM (scripts/vm.sh; TCG here, KVM where usable), runs
-# bench/guest.py in it, prints one progress line per measured point, then
+# bench/vrbench in it, prints one progress line per measured point, then
 # writes into out/bench/<UTC timestamp>/ (or --out): results.csv (one row
 # per point), meta.json, ratios.txt and ratios.json (the ratio table), one
 # PNG per plot group and the VM's dmesg (vm/).
@@ -83,7 +83,7 @@ echo "bench: $mode run on $kver; results in $out"
 echo "bench: routers are a userspace stand-in for router VMs (vnetdrv forward);"
 echo "bench: TCG numbers are only meaningful as ratios within one run"
 "$top/scripts/vm.sh" -k "$kver" --mem 2G --timeout "$vmto" --out "$out/vm" -- \
-	"$wait_cmd/usr/bin/python3 bench/guest.py --mode $mode ${only:+--only $only} --out \$PVR_VM_RES/bench"
+	"${wait_cmd}bench/vrbench --mode $mode ${only:+--only $only} --out \$PVR_VM_RES/bench"
 rc=$?
 
 if [ ! -s "$out/vm/bench/results.csv" ]; then

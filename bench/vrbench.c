@@ -24,7 +24,7 @@
  * over a measurement window (vrbench_measure.c).
  *
  * Output: progress lines on stdout, results.csv and meta.json in --out
- * (read by bench/report.py). Exit status: 0 when every configuration
+ * (read by bench/vrreport). Exit status: 0 when every configuration
  * measured every point, 1 when one FAILED or had a void point (or the run
  * could not start), 2 on a usage error.
  *
@@ -366,7 +366,7 @@ struct meta {
 	double sat;
 };
 
-/* meta.json, in the layout of guest.py's json.dump(meta, f, indent=1). */
+/* meta.json, in the layout of Python's json.dump(meta, f, indent=1). */
 static int write_meta(const char *dir, const struct meta *m,
 		      const struct bench *b)
 {

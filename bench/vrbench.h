@@ -41,9 +41,8 @@
 
 /*
  * What a step that can fail returns. BENCH_ERR: this configuration cannot
- * run (guest.py's BenchError); BENCH_STALL: a router's run ended inside the
- * measurement window, the point is void (RouterStall). The reason is in
- * bench_error().
+ * run; BENCH_STALL: a router's run ended inside the measurement window, the
+ * point is void. The reason is in bench_error().
  */
 enum { BENCH_OK = 0, BENCH_ERR = -1, BENCH_STALL = -2 };
 
@@ -125,7 +124,7 @@ struct bench_config {
 	char *dev, *link;	/* keys of DEVS and LINKS */
 };
 
-/* Exits with a message on any error in the file (as guest.py did). */
+/* Exits with a message on any error in the file. */
 struct bench_config *parse_configs(const char *path, size_t *n);
 void free_configs(struct bench_config *cfgs, size_t n);
 const char *vhost_dev_path(const char *dev);	/* "vhost-net" -> /dev/... */
@@ -147,7 +146,7 @@ const struct bench_mode *find_mode(const char *name);
 
 /* ------------------------------------------------------------ results */
 
-/* The columns of results.csv, in their order (guest.py's FIELDS). */
+/* The columns of results.csv, in their order. */
 enum field {
 	F_CONFIG, F_PHASE, F_ROUTERS, F_TARGET_PPS, F_OFFERED_PPS,
 	F_FORWARDED_PPS, F_FWD_RATIO, F_DROP_GEN_PPS, F_DROP_IN_EARLY_PPS,

@@ -29,9 +29,9 @@
 
 /*
  * The per-queue attributes and the names vrctl -j -s link show gives them;
- * the CSV's queue_drop_kinds and queue_state use these names (sorted, as
- * guest.py sorted them). A new *_drops attribute belongs in the drop table:
- * every drop kind other than full_drops counts as an early drop.
+ * the CSV's queue_drop_kinds and queue_state use these names (sorted). A
+ * new *_drops attribute belongs in the drop table: every drop kind other
+ * than full_drops counts as an early drop.
  */
 const char *const queue_drop_names[N_QUEUE_DROPS] = {
 	[QD_EARLY] = "early_drops",

@@ -2,10 +2,10 @@
 /*
  * vrbench: results.csv rows and the meta.json writer.
  *
- * bench/report.py (and its C port) read these files: the columns, their
- * order and the way numbers are written are those of guest.py (Python's
- * csv module and json.dump(indent=1)), so a reader cannot tell which
- * program wrote them.
+ * bench/vrreport reads these files. The columns, their order and the way
+ * numbers are written are those of the Python driver vrbench replaced
+ * (its csv module and json.dump(indent=1)), so results of older runs read
+ * the same.
  */
 #define _GNU_SOURCE
 #include <errno.h>

@@ -117,7 +117,7 @@ for spec in rx:0 tx:1; do
 	dir=${spec%:*} cpu=${spec#*:}
 	echo "# vrctl rule add dir $dir cpus $cpu"
 	out=$("$VRCTL" -j rule add dir "$dir" cpus "$cpu") || die "vrctl rule add failed"
-	id=$(echo "$out" | python3 -c 'import json,sys; j=json.load(sys.stdin); print((j[0] if isinstance(j, list) else j)["id"])') ||
+	id=$(echo "$out" | jq -er 'if type == "array" then .[0] else . end | .id') ||
 		die "no rule id in: $out"
 	rules+=("$id")
 done
@@ -174,45 +174,52 @@ nsx sh -c "echo stop > $PG/pgctrl"
 wait "$pg" 2>/dev/null || true
 
 step "offered vs forwarded (a 5 s window after 1 s of warm-up) and the checks"
-python3 - "$res" "$tx0" "$tx1" "$rx0" "$rx1" "$t0" "$t1" <<'EOF' || die "checks failed"
-import json, sys
-res = sys.argv[1]
-tx0, tx1, rx0, rx1 = (int(x) for x in sys.argv[2:6])
-dt = float(sys.argv[7]) - float(sys.argv[6])
-off, fwd = (tx1 - tx0) / dt, (rx1 - rx0) / dt
-print("offered %.0f pps, forwarded %.0f pps (%.0f%%) over %.1f s" %
-      (off, fwd, 100 * fwd / max(off, 1), dt))
-if fwd > 1.02 * off:
-    print("note: more out than in: frames queued before the window left "
-          "during it")
-link = json.load(open(res + "/link.json"))
-link = link[0] if isinstance(link, list) else link
-q = [x["enqueued"] for x in link["queues"]]
-print("per-queue enqueued: %s (round robin: equal within 1 %%)" % q)
-ok = True
-if fwd <= 0:
-    print("demo: nothing was forwarded"); ok = False
-if len(q) != 3 or min(q) == 0:
-    print("demo: expected 3 queues that all received traffic"); ok = False
-elif max(q) - min(q) > max(2, 0.01 * sum(q)):
-    print("demo: queues are not balanced"); ok = False
-w = json.load(open(res + "/workers.json"))
-cpus = {}
-for x in w:
-    cpus.setdefault(x.get("dir"), set()).add(x.get("cpus"))
-print("worker CPUs by direction: %s" % {k: sorted(v) for k, v in cpus.items()})
-if cpus.get("rx") != {"0"} or cpus.get("tx") != {"1"}:
-    print("demo: the rules did not place the workers"); ok = False
-sys.exit(0 if ok else 1)
-EOF
+# The link and worker JSON is vrctl's (-j): a list of one object for link.
+checks() {
+	local ok=0 first='if type == "array" then .[0] else . end'
+
+	awk -v tx0="$tx0" -v tx1="$tx1" -v rx0="$rx0" -v rx1="$rx1" \
+		-v t0="$t0" -v t1="$t1" 'BEGIN {
+		dt = t1 - t0
+		off = (tx1 - tx0) / dt
+		fwd = (rx1 - rx0) / dt
+		printf "offered %.0f pps, forwarded %.0f pps (%.0f%%) over %.1f s\n",
+			off, fwd, 100 * fwd / (off > 1 ? off : 1), dt
+		if (fwd > 1.02 * off)
+			print "note: more out than in: frames queued before the window left during it"
+		exit !(fwd > 0)
+	}' || { echo "demo: nothing was forwarded"; ok=1; }
+	echo "per-queue enqueued: $(jq -r "$first"' | [.queues[].enqueued] |
+		"[" + (map(tostring) | join(", ")) + "]"' "$res/link.json") (round robin: equal within 1 %)"
+	if ! jq -e "$first"' | [.queues[].enqueued] | length == 3 and min > 0' \
+		"$res/link.json" >/dev/null; then
+		echo "demo: expected 3 queues that all received traffic"
+		ok=1
+	elif ! jq -e "$first"' | [.queues[].enqueued] |
+		max - min <= ([2, 0.01 * add] | max)' "$res/link.json" >/dev/null; then
+		echo "demo: queues are not balanced"
+		ok=1
+	fi
+	# the CPU lists of the workers by direction: {"rx":["0"],"tx":["1"]}
+	local by_dir='reduce .[] as $w ({}; .[$w.dir // "none"] += [$w.cpus]) |
+		map_values(unique)'
+	echo "worker CPUs by direction: $(jq -c "$by_dir" "$res/workers.json")"
+	if ! jq -e "$by_dir"' | .rx == ["0"] and .tx == ["1"]' \
+		"$res/workers.json" >/dev/null; then
+		echo "demo: the rules did not place the workers"
+		ok=1
+	fi
+	return "$ok"
+}
+checks || die "checks failed"
 stop_ns_procs || die "the routers did not stop"
 wait 2>/dev/null || true
 for r in "${rules[@]}"; do "$VRCTL" rule del "$r" >/dev/null; done
 rules=()
 ip netns del "$NS"
 
-step "a short sweep of the same PVR for the plot (bench/guest.py, demo configuration)"
-/usr/bin/python3 "$top/bench/guest.py" --mode demo \
+step "a short sweep of the same PVR for the plot (bench/vrbench, demo configuration)"
+"$top/bench/vrbench" --mode demo \
 	--configs "$top/bench/demo-configs.txt" --out "$res" || die "the sweep failed"
 
 # The namespaces go away asynchronously (cleanup_net); the modules can be
