@@ -6,15 +6,17 @@
 # kmemleak, fault injection) and print the path of its build tree.
 #
 # The tree is cached outside the repository, in $PVR_CACHE (default
-# /var/cache/pvr), keyed by the tarball's package version and the sha256 of
-# the fragment, so a second run skips the build.
+# /var/lib/pvr), keyed by the tarball's package version and the sha256 of
+# the fragment, so a second run skips the build. Not /var/cache: virtme-ng
+# mounts a tmpfs over it in the guest, which then cannot see the tree's
+# modules (modprobe: "Module tun not found").
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 tarball=/usr/src/linux-source-6.12.tar.xz
 [ -e "$tarball" ] || { echo "debug-kernel: $tarball missing (run make deps)" >&2; exit 1; }
 srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null || stat -c %Y "$tarball")
 key=$( (echo "$srcver"; cat "$top/debug/debug.config") | sha256sum | cut -c1-16)
-cache=${PVR_CACHE:-/var/cache/pvr}/debug-kernel/$key
+cache=${PVR_CACHE:-/var/lib/pvr}/debug-kernel/$key
 tree=$cache/linux-source-6.12
 
 if [ -e "$cache/done" ]; then
