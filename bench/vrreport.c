@@ -18,8 +18,10 @@
  * a plot was drawn), 1 when one FAILED or stopped early, a plot failed or
  * an input is unreadable, 2 on a usage error.
  *
- * The outputs are byte for byte those of the former bench/report.py;
- * selftests/bench/check_report.sh holds the reference outputs.
+ * The outputs were byte for byte those of the former bench/report.py,
+ * until an overload point the generator fell short of stopped counting as
+ * 2x/3x (n/a instead); selftests/bench/check_report.sh holds the reference
+ * outputs.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -300,8 +302,11 @@ static int cmp_off(const void *pa, const void *pb)
 
 /*
  * Forwarded rate measured at `load` offered: the overload point if one
- * was run there, else the nearest measured point within 15 %, else none
- * (never extrapolated).
+ * was run there and the generator offered at least 85 % of the load, else
+ * the nearest measured point within 15 %, else none (never extrapolated).
+ * An overload point the generator fell short of (pktgen at its limit: the
+ * row's gen_limited) is not that load: using it would call a point near
+ * saturation "overload".
  */
 static bool at_load(struct report *R, struct summ *s, double load, int mult,
 		    double *off, double *fwd)
@@ -314,7 +319,8 @@ static bool at_load(struct report *R, struct summ *s, double load, int mult,
 	for (i = 0; i < s->npts; i++) {
 		struct point *p = &s->pts[i];
 
-		if (!strcmp(csv_get(&R->csv, p->r, "phase"), phase)) {
+		if (!strcmp(csv_get(&R->csv, p->r, "phase"), phase) &&
+		    p->off >= 0.85 * load) {
 			*off = p->off;
 			*fwd = p->fwd;
 			return true;
@@ -591,7 +597,7 @@ static void adaptive_ratios(struct report *R)
 				jobj_set(e, "denominator", jstr(names[n]));
 				if (!at.set)
 					jobj_set(e, "why", jstr(xasprintf(
-						"no point at %dx", mult)));
+						"no point offered %dx", mult)));
 				jarr_add(R->ratios, e);
 			}
 		}
@@ -695,7 +701,7 @@ static char *text_report(struct report *R)
 	}
 	if (notes.len)
 		sb_add(&b, notes.s);
-	sb_add(&b, "\n2x/peak, 3x/peak: forwarded rate at 2x and 3x the configuration's saturation load, relative to its peak.\n");
+	sb_add(&b, "\n2x/peak, 3x/peak: forwarded rate at 2x and 3x the configuration's saturation load, relative to its peak; n/a: no point offered that load (the generator fell short).\n");
 	sb_add(&b, "ns/pkt: CPU time of the vhost worker threads / of the router processes per forwarded packet, at the peak point.\n");
 	sb_add(&b, "\nRatios (same run):\n");
 	for (i = 0; i < R->ratios->n; i++) {
