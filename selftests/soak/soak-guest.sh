@@ -403,7 +403,8 @@ cp /proc/slabinfo "$out/slabinfo.start" 2>/dev/null
 # the traffic starts (setup takes tens of seconds under TCG)
 t_end=$(( $(date +%s) + seconds + 120 ))
 ip netns add "$NS" || die_setup "ip netns add"
-nsx sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+[ ! -d /proc/sys/net/ipv6 ] ||	# a kernel without IPv6 sends no IPv6 noise
+	nsx sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 nsx ip link add gen0 type veth peer name gen1 || die_setup "veth gen"
 nsx ip link add out0 type veth peer name sink0 || die_setup "veth sink"
 nsx ip link set sink0 address "$SINK_MAC"
