@@ -13,6 +13,8 @@
 # shows a warning, oops, lockdep, hung-task, refcount, KASAN or UBSAN report
 # (after the boot), when loading or unloading our modules failed, or when the
 # VM did not finish. --out keeps the guest's dmesg and results in DIR.
+# PVR_VM_MEM and PVR_VM_TIMEOUT size the VM; PVR_TEST_TIMEOUT is passed on
+# to the guest (run-selftests.sh's timeout per test).
 #
 # --kdebug turns on the memory checks a distribution kernel has built in:
 # SLUB debugging (sanity checks, red zones, poisoning, owner tracking) and,
@@ -95,7 +97,12 @@ mkdir -p "$top/.build/vm-runs"
 res=$(mktemp -d "$top/.build/vm-runs/run.XXXXXX")
 chmod 755 "$res"
 trap '[ -n "$out" ] || rm -rf "$res"' EXIT
-printf '%s\n' "$*" >"$res/cmd.sh"
+# The guest starts with a fresh environment: pass on the runner's knobs.
+{
+	[ -z "${PVR_TEST_TIMEOUT:-}" ] ||
+		printf 'export PVR_TEST_TIMEOUT=%q\n' "$PVR_TEST_TIMEOUT"
+	printf '%s\n' "$*"
+} >"$res/cmd.sh"
 
 echo "vm.sh: booting $kver (${kvm_opt:+TCG, }2 vCPUs, $mem${append:+, slab debug})" >&2
 timeout --kill-after=30 "$timeout" \
