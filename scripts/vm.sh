@@ -105,11 +105,14 @@ trap '[ -n "$out" ] || rm -rf "$res"' EXIT
 } >"$res/cmd.sh"
 
 echo "vm.sh: booting $kver (${kvm_opt:+TCG, }2 vCPUs, $mem${append:+, slab debug})" >&2
+# Through pipes: QEMU opens the guest's stdout and stderr by their /proc
+# paths (file chardevs, O_TRUNC) and would truncate a log file our caller
+# redirected us to.
 timeout --kill-after=30 "$timeout" \
 	vng -r "$image" $kvm_opt --cpus 2 --memory "$mem" "${append[@]}" \
 	--qemu-opts='-cpu max' --rwdir="$res=$res" -- \
-	"$top/scripts/vm-guest.sh" "$res" "$load" </dev/null
-vrc=$?
+	"$top/scripts/vm-guest.sh" "$res" "$load" </dev/null 2> >(cat >&2) | cat
+vrc=${PIPESTATUS[0]}
 
 rc=1
 if [ ! -e "$res/rc" ]; then
