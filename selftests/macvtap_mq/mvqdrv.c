@@ -25,6 +25,10 @@
  *   cat PATH                             print "cat PATH VALUE"
  *   getif Q                              TUNGETIFF on queue Q, print the errno
  *   sh CMD                               run CMD with system(3)
+ *   bgsh CMD                             start CMD with sh -c and go on (the
+ *                                        next actions run meanwhile, e.g. a
+ *                                        snapshot during "run"); waited for
+ *                                        before exit, "bgsh rc N" then
  *   fuzz IFNAME DSTMAC COUNT             COUNT hostile frames: random vnet
  *                                        header (GSO/csum metadata), random
  *                                        ethertype, length and IP header
@@ -50,6 +54,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -627,6 +632,7 @@ int main(int argc, char **argv)
 {
 	int i, vnet;
 	long offload;
+	pid_t bg = -1;		/* the last "bgsh" command */
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	for (i = 1; i < argc; i++) {
@@ -733,6 +739,18 @@ int main(int argc, char **argv)
 			NEED(1);
 			fflush(stdout);
 			printf("sh rc %d\n", system(argv[++i]));
+		} else if (!strcmp(a, "bgsh")) {
+			NEED(1);
+			fflush(stdout);
+			bg = fork();
+			if (bg < 0)
+				die("fork");
+			if (bg == 0) {
+				execl("/bin/sh", "sh", "-c", argv[i + 1],
+				      (char *)NULL);
+				_exit(127);
+			}
+			i++;
 		} else if (!strcmp(a, "getif")) {
 			NEED(1);
 			get_if(atoi(argv[++i]));
@@ -742,6 +760,12 @@ int main(int argc, char **argv)
 		} else {
 			goto usage;
 		}
+	}
+	if (bg > 0) {
+		int st;
+
+		if (waitpid(bg, &st, 0) == bg)
+			printf("bgsh rc %d\n", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 	}
 	return 0;
 usage:

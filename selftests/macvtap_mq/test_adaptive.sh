@@ -133,28 +133,22 @@ else
 	ktap_fail "vrctl: qmode adaptive with its parameters accepted"
 fi
 # The snapshot is taken while both run (a reader that stops for 8 x
-# target is, rightly, taken for stalled), 7 s into the reader's 10 s. The
-# sender starts first and runs longer; each one writes a marker file when
-# it starts (no fork: the reader must read right after it opened), so a
-# slow process start (a debug kernel) does not shift them.
-wait_marker() {	# wait_marker FILE: until it is not empty, up to 60 s
-	local n=0
-	while [ ! -s "$1" ] && [ $n -lt 600 ]; do sleep 0.1; n=$((n + 1)); done
-	[ -s "$1" ]
-}
+# target is, rightly, taken for stalled): the reader itself starts it 5 s
+# into its 10 s of reading (bgsh), so a slow process start (a debug
+# kernel) cannot move it outside. The sender starts first (it writes a
+# marker file when it does) and runs longer.
 : >"/tmp/$NS.sending"
-: >"/tmp/$NS.reading"
 nsx timeout 120 "$DRV" write "/tmp/$NS.sending" 1 \
 	sendrate veth1 "$MAC" $((4 * R)) 15000 >"/tmp/$NS.s" 2>&1 &
 spid=$!
-wait_marker "/tmp/$NS.sending" || ktap_diag "the sender did not start"
-nsx timeout 120 "$DRV" open "$TAP" 2 write "/tmp/$NS.reading" 1 \
+n=0
+while [ ! -s "/tmp/$NS.sending" ] && [ $n -lt 600 ]; do sleep 0.1; n=$((n + 1)); done
+[ -s "/tmp/$NS.sending" ] || ktap_diag "the sender did not start"
+nsx timeout 120 "$DRV" open "$TAP" 2 bgsh "sleep 5
+	$VRCTL -j -s link show pvr0 >/tmp/$NS.json
+	$VRCTL -s link show pvr0 >/tmp/$NS.t" \
 	pace 0 $R pace 1 0 run 10000 print >"/tmp/$NS.r" 2>&1 &
 rpid=$!
-wait_marker "/tmp/$NS.reading" || ktap_diag "the reader did not start"
-sleep 7
-nsx "$VRCTL" -j -s link show pvr0 >"/tmp/$NS.json"
-nsx "$VRCTL" -s link show pvr0 >"/tmp/$NS.t"
 wait $rpid
 wait $spid
 ktap_diag "$(grep '^sent' "/tmp/$NS.s") / read: $(counts_of "$(cat "/tmp/$NS.r")")"
