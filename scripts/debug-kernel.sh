@@ -34,7 +34,7 @@ log "configuring: virtme-ng minimal config + debug/debug.config"
 vng --kconfig >/dev/null 2>&1
 scripts/kconfig/merge_config.sh -m .config "$top/debug/debug.config" >/dev/null
 make -s olddefconfig
-for opt in KASAN PROVE_LOCKING DEBUG_KMEMLEAK FAILSLAB UBSAN IPV6; do
+for opt in KASAN PROVE_LOCKING DEBUG_KMEMLEAK FAILSLAB UBSAN IPV6 USER_NS; do
 	grep -q "^CONFIG_$opt=y" .config || { log "CONFIG_$opt did not stick"; exit 1; }
 done
 for opt in NET_SCH_INGRESS NET_CLS_MATCHALL NET_ACT_MIRRED; do
