@@ -84,10 +84,7 @@ lsmod | grep -E '^(vr_sched|vhost_split|macvtap_mq) '
 
 nsx() { ip netns exec "$NS" "$@"; }
 ip netns add "$NS"
-# no IPv6 noise (router solicitations) on the links; a kernel without IPv6
-# has none
-[ ! -d /proc/sys/net/ipv6 ] ||
-	nsx sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+nsx sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 nsx ip link add gen0 type veth peer name gen1
 nsx ip link add out0 type veth peer name sink0
 nsx ip link set sink0 address 02:00:00:00:02:02

@@ -34,9 +34,8 @@ mvq_require() {
 # mvq_setup [TXQUEUELEN]: netns, veth pair, pvr0; sets TAP, MAC, SYS.
 mvq_setup() {
 	ip netns add "$NS" || exit 1
-	[ ! -d /proc/sys/net/ipv6 ] ||	# no IPv6 kernel (the debug one): no noise
-		nsx sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-			net.ipv6.conf.default.disable_ipv6=1
+	nsx sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1
 	nsx ip link add veth0 type veth peer name veth1 || exit 1
 	nsx ip link add link veth0 name pvr0 type macvtap_mq || exit 1
 	[ -n "${1:-}" ] && nsx ip link set pvr0 txqueuelen "$1"

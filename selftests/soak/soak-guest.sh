@@ -150,7 +150,7 @@ wait_ready() {
 start_router() {
 	local i=$1 g=$((${rgen[$1]:--1} + 1)) left
 	rgen[i]=$g
-	left=$(( (t_end - $(date +%s)) * 1000 + 120000 ))
+	left=$(( (t_end - $(date +%s)) * 1000 + 240000 ))
 	ip netns exec "$NS" nice -n 19 "$VNETDRV" forward --dev "$DEV" --backend macvtap --tap "$ING" \
 		--tap "$EGR" --ring "$RING" --dst-mac "$SINK_MAC" --count 0 \
 		--no-drop --duration "$left" --timeout "$IDLE_MS" \
@@ -401,10 +401,9 @@ cp /proc/slabinfo "$out/slabinfo.start" 2>/dev/null
 
 # provisional end for the routers' --duration; the real one is set when
 # the traffic starts (setup takes tens of seconds under TCG)
-t_end=$(( $(date +%s) + seconds + 120 ))
+t_end=$(( $(date +%s) + seconds + 240 ))
 ip netns add "$NS" || die_setup "ip netns add"
-[ ! -d /proc/sys/net/ipv6 ] ||	# a kernel without IPv6 sends no IPv6 noise
-	nsx sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+nsx sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 nsx ip link add gen0 type veth peer name gen1 || die_setup "veth gen"
 nsx ip link add out0 type veth peer name sink0 || die_setup "veth sink"
 nsx ip link set sink0 address "$SINK_MAC"
@@ -436,8 +435,8 @@ t_end=$(( $(date +%s) + seconds ))
 rounds=0
 actions=0
 # A short run keeps churning until every kind ran: up to 100 s past its
-# end (a debug kernel needs ~10 s per action), inside the routers' 120 s
-# margin on their --duration.
+# end (a debug kernel needs ~10 s per action), inside the routers' 240 s
+# margin on their --duration (which also covers the setup before t_end).
 missing_kind() {
 	local k
 	for k in "${KINDS[@]}"; do [ "${kinds_ok[$k]:-0}${kinds_err[$k]:-0}" != 00 ] || return 0; done

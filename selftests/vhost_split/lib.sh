@@ -21,9 +21,8 @@ VT_DEVS="/dev/vhost-net /dev/vhost-split"
 vt_ns_setup() {
 	ip netns add "$VT_NS" || return 1
 	ip -n "$VT_NS" link set lo up
-	[ ! -d /proc/sys/net/ipv6 ] ||	# no IPv6 kernel (the debug one): no noise
-		ip netns exec "$VT_NS" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-			net.ipv6.conf.default.disable_ipv6=1 >/dev/null
+	ip netns exec "$VT_NS" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1 >/dev/null
 }
 
 vt_cleanup() {
