@@ -144,7 +144,7 @@ check-debug: deps
 	rel=$$(cat $$tree/include/config/kernel.release); \
 	$(MAKE) --no-print-directory KVER=$$rel KDIR=$$tree modules; \
 	$(MAKE) --no-print-directory tools; \
-	PVR_VM_MEM=3G PVR_VM_TIMEOUT=5400 PVR_TEST_TIMEOUT=1800 \
+	PVR_VM_MEM=3G PVR_VM_TIMEOUT=5400 PVR_TEST_TIMEOUT=1800 PVR_TEST_SLOW=4 \
 		$(TOP)/scripts/vm-selftests.sh $$tree
 
 # Forwarding benchmark (bench/run.sh): stock vs pvr in one VM run.

@@ -13,8 +13,10 @@
 # shows a warning, oops, lockdep, hung-task, refcount, KASAN or UBSAN report
 # (after the boot), when loading or unloading our modules failed, or when the
 # VM did not finish. --out keeps the guest's dmesg and results in DIR.
-# PVR_VM_MEM and PVR_VM_TIMEOUT size the VM; PVR_TEST_TIMEOUT is passed on
-# to the guest (run-selftests.sh's timeout per test).
+# PVR_VM_MEM and PVR_VM_TIMEOUT size the VM; every PVR_TEST_* variable is
+# passed on to the guest (PVR_TEST_TIMEOUT: run-selftests.sh's timeout per
+# test; PVR_TEST_SLOW: how many times slower than a stock kernel the guest
+# kernel is, for tests that pace traffic or wait for a start).
 #
 # --kdebug turns on the memory checks a distribution kernel has built in:
 # SLUB debugging (sanity checks, red zones, poisoning, owner tracking) and,
@@ -99,8 +101,9 @@ chmod 755 "$res"
 trap '[ -n "$out" ] || rm -rf "$res"' EXIT
 # The guest starts with a fresh environment: pass on the runner's knobs.
 {
-	[ -z "${PVR_TEST_TIMEOUT:-}" ] ||
-		printf 'export PVR_TEST_TIMEOUT=%q\n' "$PVR_TEST_TIMEOUT"
+	while IFS= read -r v; do
+		printf 'export %s=%q\n' "$v" "${!v}"
+	done < <(compgen -v PVR_TEST_)
 	printf '%s\n' "$*"
 } >"$res/cmd.sh"
 
