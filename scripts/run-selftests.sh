@@ -28,10 +28,10 @@ for t in "${tests[@]}"; do
 	n=$((n + 1))
 	log=$(mktemp)
 	start=$(date +%s)
-	timeout --kill-after=10 "$tmo" "$t" >"$log" 2>&1 </dev/null
-	rc=$?
+	# Streamed as it comes (a long test shows its progress), kept to count.
+	timeout --kill-after=10 "$tmo" "$t" </dev/null 2>&1 | tee "$log" | sed 's/^/    /'
+	rc=${PIPESTATUS[0]}
 	dur=$(($(date +%s) - start))
-	sed 's/^/    /' "$log"
 	p=$(grep -cE '^ok [0-9]+' "$log" | head -n1)
 	s=$(grep -cE '^ok [0-9]+.*# *SKIP' "$log" | head -n1)
 	f=$(grep -cE '^not ok [0-9]+' "$log" | head -n1)
