@@ -28,9 +28,14 @@ for t in "${tests[@]}"; do
 	n=$((n + 1))
 	log=$(mktemp)
 	start=$(date +%s)
-	# Streamed as it comes (a long test shows its progress), kept to count.
-	timeout --kill-after=10 "$tmo" "$t" </dev/null 2>&1 | tee "$log" | sed 's/^/    /'
-	rc=${PIPESTATUS[0]}
+	# Into a file, streamed from there while the test runs (a long test
+	# shows its progress): a process the test leaves behind cannot hold
+	# up the runner as it would a pipe.
+	timeout --kill-after=10 "$tmo" "$t" >"$log" 2>&1 </dev/null &
+	tpid=$!
+	tail -n +1 -s 0.5 -f --pid="$tpid" "$log" | sed 's/^/    /'
+	wait "$tpid"
+	rc=$?
 	dur=$(($(date +%s) - start))
 	p=$(grep -cE '^ok [0-9]+' "$log" | head -n1)
 	s=$(grep -cE '^ok [0-9]+.*# *SKIP' "$log" | head -n1)
