@@ -33,7 +33,7 @@ for t in "${tests[@]}"; do
 	# up the runner as it would a pipe.
 	timeout --kill-after=10 "$tmo" "$t" >"$log" 2>&1 </dev/null &
 	tpid=$!
-	tail -n +1 -s 0.5 -f --pid="$tpid" "$log" | sed 's/^/    /'
+	tail -n +1 -s 0.5 -f --pid="$tpid" "$log" | sed -u 's/^/    /'
 	wait "$tpid"
 	rc=$?
 	dur=$(($(date +%s) - start))
