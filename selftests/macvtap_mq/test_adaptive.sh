@@ -119,13 +119,15 @@ else
 	ktap_fail "netlink: hostile values refused with extack messages, all or nothing"
 fi
 
-# 4-8. The controller. Queue 0 is read at R = 500 frames/s, queue 1 not
-# at all; rr sends 1000 frames/s to each (2x overload of queue 0). Target
-# 100 ms: queue 0's limit should settle near R * target = 50 packets. The
-# rates are low so that a debug kernel under TCG (KASAN, lockdep) still
-# sends at 4 R.
-R=500
-T=100000
+# 4-8. The controller. Queue 0 is read at R = 200 frames/s, queue 1 not
+# at all; rr sends 600 frames/s to each (3x overload of queue 0). Target
+# 250 ms: queue 0's limit should settle near R * target = 50 packets. The
+# rates are low so that a debug kernel under TCG (KASAN, lockdep) with
+# another VM beside it still overloads queue 0: at R = 500 such a guest
+# delivered only ~350 frames/s to each queue, the paced reader kept up, and
+# the controller rightly saw no overload (the premise is printed below).
+R=200
+T=250000
 if nsx "$VRCTL" link set pvr0 qmode adaptive target-us $T limit-min 4 \
 	limit-max 400 interval-us 10000; then
 	ktap_ok "vrctl: qmode adaptive with its parameters accepted"
@@ -139,7 +141,7 @@ fi
 # marker file when it does) and runs longer.
 : >"/tmp/$NS.sending"
 nsx timeout 120 "$DRV" write "/tmp/$NS.sending" 1 \
-	sendrate veth1 "$MAC" $((4 * R)) 15000 >"/tmp/$NS.s" 2>&1 &
+	sendrate veth1 "$MAC" $((6 * R)) 15000 >"/tmp/$NS.s" 2>&1 &
 spid=$!
 n=0
 while [ ! -s "/tmp/$NS.sending" ] && [ $n -lt 600 ]; do sleep 0.1; n=$((n + 1)); done
@@ -164,6 +166,7 @@ read0=$(counts_of "$(cat "/tmp/$NS.r")" | cut -d' ' -f1)
 want=$((R * T / 1000000))
 ktap_diag "queue 0: eff_limit $eff0 (R*target $want) drain_pps $rate0 early $early0 stale $stale0 enqueued $enq0 read $read0"
 ktap_diag "queue 1: eff_limit $eff1 stale $stale1 occupancy $occ1"
+ktap_diag "premise: queue 0 offered $((enq0 + early0 + q0_full_drops)) frames in the first ~5 s of reading (overload needs more than $((5 * R)))"
 isnum() { [[ $1 =~ ^[0-9]+$ ]]; }
 if isnum "$rate0" && [ "$rate0" -ge $((R / 2)) ] && [ "$rate0" -le $((R * 2)) ]; then
 	ktap_ok "drain rate of a reader paced at $R/s measured within a factor 2"

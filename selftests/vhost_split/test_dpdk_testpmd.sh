@@ -61,13 +61,24 @@ run_pmd() {
 	if ! kill -0 "$tpid" 2>/dev/null || ! ip -n "$VT_NS" link show vtd0 >/dev/null 2>&1 ||
 	   ! grep -q "Port 0: link state\|forwarding packets\|Start automatic" "$log"; then
 		sed 's/^/# testpmd: /' "$log" | tail -30
-		ktap_fail "$d testpmd starts"
+		# Where it waits, if it still runs (a kernel wait or a spin).
+		for c in $(pgrep -f "file-prefix vt$$"); do
+			for t in /proc/"$c"/task/*; do
+				echo "# testpmd thread ${t##*/} $(cat "$t/comm" 2>/dev/null):" \
+					"state $(awk '{print $3}' "$t/stat" 2>/dev/null)" \
+					"wchan $(cat "$t/wchan" 2>/dev/null)"
+			done
+		done
+		ktap_fail "$d testpmd starts within $((60 * slow)) s"
 		ktap_fail "$d testpmd macswap $N frames at $PPS pps, no loss # testpmd did not start"
+		kill -9 "$tpid" 2>/dev/null
+		pkill -9 -f "file-prefix vt$$" 2>/dev/null
+		wait "$tpid" 2>/dev/null
 		tpid=""
 		rm -f "$log" "$cnt"
 		return
 	fi
-	ktap_ok "$d testpmd starts"
+	ktap_ok "$d testpmd starts within $((60 * slow)) s"
 	ip -n "$VT_NS" link set vtd0 up
 	sleep 1
 	timeout 120 ip netns exec "$VT_NS" "$VT_RAW" count vtd0 "$N" 60000 \
