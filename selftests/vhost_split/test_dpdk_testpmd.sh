@@ -34,6 +34,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# pmd_ready LOG: testpmd created its tap and started forwarding.
+pmd_ready() {
+	ip -n "$VT_NS" link show vtd0 >/dev/null 2>&1 &&
+		grep -q "Port 0: link state\|forwarding packets\|Start automatic" "$1"
+}
+
 run_pmd() {
 	local dev=$1 d log cnt i rc
 	d=$(vt_devname "$dev")
@@ -53,14 +59,11 @@ run_pmd() {
 	# 30-120 s (it loads its drivers from the shared 9p root and touches
 	# 256 MB), more beside another VM or on a slow kernel.
 	local until=$((SECONDS + 180 * slow))
-	while [ "$SECONDS" -lt "$until" ]; do
-		ip -n "$VT_NS" link show vtd0 >/dev/null 2>&1 &&
-			grep -q "Port 0: link state\|forwarding packets\|Start automatic" "$log" && break
+	while [ "$SECONDS" -lt "$until" ] && ! pmd_ready "$log"; do
 		kill -0 "$tpid" 2>/dev/null || break
 		sleep 0.2
 	done
-	if ! kill -0 "$tpid" 2>/dev/null || ! ip -n "$VT_NS" link show vtd0 >/dev/null 2>&1 ||
-	   ! grep -q "Port 0: link state\|forwarding packets\|Start automatic" "$log"; then
+	if ! kill -0 "$tpid" 2>/dev/null || ! pmd_ready "$log"; then
 		sed 's/^/# testpmd: /' "$log" | tail -30
 		# Where it waits, if it still runs (a kernel wait or a spin).
 		for c in $(pgrep -f "file-prefix vt$$"); do
