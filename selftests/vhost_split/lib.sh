@@ -121,7 +121,8 @@ vt_forward() {
 	rc=$?
 	wait $fpid
 	sed 's/^/# /' "$log" "$cnt"
-	if [ $rc -eq 0 ] && grep -q '"packets":'"$n," "$log"; then
+	if [ $rc -eq 0 ] && grep -q '"packets":'"$n," "$log" &&
+	   grep -q '"tx_unconsumed":0}' "$log"; then
 		ktap_ok "$name"
 	else
 		ktap_fail "$name"

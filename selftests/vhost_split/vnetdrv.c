@@ -674,12 +674,35 @@ static void fwd_frame(struct port *p, uint8_t *f, size_t len)
 	p->bytes += len;
 }
 
+/*
+ * Frames the device has not consumed yet are lost when the driver closes
+ * it, as a real guest's would be on shutdown: before reporting, give the
+ * device up to ms to complete every queued TX buffer. Returns how many
+ * are still outstanding.
+ */
+static unsigned int tx_drain(struct port *p, unsigned int ms)
+{
+	struct vq *vq = &p->d.vq[VNET_TX];
+	uint64_t until = now_ns() + ms * 1000000ULL;
+
+	port_tx_flush(p);
+	for (;;) {
+		tx_reclaim(p);
+		if (vq->last_used == vq->avail_idx || now_ns() >= until)
+			break;
+		vq_want_call(vq);
+		if (!vq_has_used(vq))
+			efd_wait(vq->call, 10);
+	}
+	return (uint16_t)(vq->avail_idx - vq->last_used);
+}
+
 static int mode_forward(void)
 {
 	struct port ps[2];
 	uint64_t t0 = 0, tlast, deadline, idle = cfg.o.timeout_ms * 1000000ULL;
 	uint64_t pkts, bytes, drops;
-	unsigned int i;
+	unsigned int i, unconsumed = 0;
 
 	if (cfg.ntap != 2) {
 		fprintf(stderr, "vnetdrv: forward needs two --tap\n");
@@ -720,17 +743,20 @@ static int mode_forward(void)
 			break;
 		ports_wait(ps, 2, 50);
 	}
+	for (i = 0; i < 2; i++)
+		unconsumed += tx_drain(&ps[i], cfg.o.timeout_ms);
 	pkts = ps[0].rcvd + ps[1].rcvd;
 	bytes = ps[0].bytes + ps[1].bytes;
 	drops = ps[0].drops + ps[1].drops;
 	printf("{\"mode\":\"forward\",\"dev\":\"%s\",\"packets\":%llu,\"bytes\":%llu,"
 	       "\"elapsed_ns\":%llu,\"drops\":%llu,\"lost_calls\":%llu,"
-	       "\"dev_errors\":%llu}\n", cfg.o.dev,
+	       "\"dev_errors\":%llu,\"tx_unconsumed\":%u}\n", cfg.o.dev,
 	       (unsigned long long)pkts, (unsigned long long)bytes,
 	       (unsigned long long)(t0 ? tlast - t0 : 0),
 	       (unsigned long long)drops,
 	       (unsigned long long)(ps[0].lost_calls + ps[1].lost_calls),
-	       (unsigned long long)(ps[0].dev_errors + ps[1].dev_errors));
+	       (unsigned long long)(ps[0].dev_errors + ps[1].dev_errors),
+	       unconsumed);
 	for (i = 0; i < 2; i++)
 		port_fini(&ps[i]);
 	return 0;
