@@ -14,9 +14,21 @@
  *    previous occupancy);
  *  - when the queue held frames at both ends of the interval, or more
  *    frames arrived (enqueued or refused) than the reader took plus 1/4
- *    ("behind"), the reader was the bottleneck: the drained count becomes
- *    a drain rate sample (one division per queue per interval), smoothed
- *    by an EWMA (weight 1/4);
+ *    ("behind"), the reader was the bottleneck: the interval joins a
+ *    measurement cycle, which ends once it holds MVQ_RATE_CYCLE_PKTS
+ *    drained frames or MVQ_RATE_CYCLE_INTERVALS intervals, and gives one
+ *    drain rate sample (one division per queue per cycle). A reader that
+ *    takes 64 frames per visit makes a single interval's count jump by
+ *    64; a cycle of 512 frames bounds that error to 1/8;
+ *  - the drain rate is the largest of the last MVQ_RATE_WIN samples (a
+ *    windowed maximum, as BBR estimates bottleneck bandwidth). A sample
+ *    is a lower bound of what the reader can do: it is low whenever the
+ *    reader ran dry during the cycle, which a short limit itself causes
+ *    on a host whose reader is descheduled for a while. An average would
+ *    follow those samples down, cut the limit further and spiral to
+ *    limit_min (measured: 0.53 of the peak at 3x overload); the maximum
+ *    forgets them, and still follows a reader that really slowed down
+ *    within MVQ_RATE_WIN cycles;
  *  - overload (behind, or a standing queue of at least 3/4 of rate *
  *    target) that persists (MVQ_OVERLOAD_SCORE) sets the limit to
  *    clamp(rate * target, limit_min, limit_max); once it has faded the
@@ -74,6 +86,10 @@
  */
 #define MVQ_OVERLOAD_SCORE	8
 #define MVQ_FLUSH_BATCH		64
+/* Drain rate measurement: cycle length and the windowed maximum's span. */
+#define MVQ_RATE_CYCLE_PKTS	512
+#define MVQ_RATE_CYCLE_INTERVALS 8
+#define MVQ_RATE_WIN		8
 
 struct mvq_aqm_slot {
 	/* Written by the work only. */
@@ -81,12 +97,17 @@ struct mvq_aqm_slot {
 	u64 prev_offered;		/* enqueued + early + full drops */
 	u32 prev_occ;
 	int prev_head;			/* ring consumer_head */
-	u32 over;			/* consecutive overloaded intervals */
+	u32 over;			/* overload score */
 	u64 stall_us;
+	u64 cyc_drained;		/* measurement cycle so far */
+	u64 cyc_us;
+	u32 cyc_n;			/* its intervals */
+	u32 win[MVQ_RATE_WIN];		/* last samples, pps; 0 = none */
+	unsigned int win_pos;
 	bool valid;
 	bool stalled;
 	/* Written by the work, read locklessly by the stats. */
-	u32 rate;			/* pps, EWMA; 0 = not measured yet */
+	u32 rate;			/* pps, max of win[]; 0 = not measured */
 	atomic64_t stale_drops;		/* kept across mode switches */
 };
 
@@ -131,6 +152,41 @@ static unsigned int mvq_aqm_flush(struct mvq_dev *mvq, struct tap_queue *q,
 	return total;
 }
 
+/* Forget every drain rate sample: measure afresh. */
+static void mvq_aqm_rate_reset(struct mvq_aqm_slot *s)
+{
+	memset(s->win, 0, sizeof(s->win));
+	s->win_pos = 0;
+	s->cyc_drained = 0;
+	s->cyc_us = 0;
+	s->cyc_n = 0;
+	WRITE_ONCE(s->rate, 0);
+}
+
+/* Add an interval in which the reader was the bottleneck. */
+static void mvq_aqm_rate_add(struct mvq_aqm_slot *s, u64 drained,
+			     u64 elapsed_us)
+{
+	u32 rate = 0;
+	u64 sample;
+	unsigned int k;
+
+	s->cyc_drained += drained;
+	s->cyc_us += elapsed_us;
+	if (s->cyc_drained < MVQ_RATE_CYCLE_PKTS &&
+	    ++s->cyc_n < MVQ_RATE_CYCLE_INTERVALS)
+		return;
+	sample = div64_u64(s->cyc_drained * USEC_PER_SEC, s->cyc_us);
+	s->win[s->win_pos] = min_t(u64, sample, U32_MAX);
+	s->win_pos = (s->win_pos + 1) % MVQ_RATE_WIN;
+	s->cyc_drained = 0;
+	s->cyc_us = 0;
+	s->cyc_n = 0;
+	for (k = 0; k < MVQ_RATE_WIN; k++)
+		rate = max(rate, s->win[k]);
+	WRITE_ONCE(s->rate, rate);
+}
+
 static u32 mvq_aqm_target_pkts(u32 rate, const struct mvq_aqm_params *p)
 {
 	u64 pk;
@@ -149,8 +205,7 @@ static void mvq_aqm_slot_update(struct mvq_dev *mvq, unsigned int i,
 	u32 eff = READ_ONCE(mvq->aqm->eff_limit[i]), target, occ, dropped;
 	struct vr_queue_stats st = {};
 	int head;
-	u32 rate;
-	u64 stall_bound, sample, offered, arrived;
+	u64 stall_bound, offered, arrived;
 	bool behind;
 	s64 drained;
 
@@ -169,12 +224,8 @@ static void mvq_aqm_slot_update(struct mvq_dev *mvq, unsigned int i,
 	/* More arrived than the reader took: it is the bottleneck. */
 	behind = arrived > (u64)drained + drained / 4;
 
-	if (((s->prev_occ && occ) || behind) && elapsed_us) {
-		sample = div64_u64((u64)drained * USEC_PER_SEC, elapsed_us);
-		sample = min_t(u64, sample, U32_MAX);
-		rate = s->rate ? (3 * (u64)s->rate + sample) / 4 : sample;
-		WRITE_ONCE(s->rate, rate);
-	}
+	if (((s->prev_occ && occ) || behind) && elapsed_us)
+		mvq_aqm_rate_add(s, drained, elapsed_us);
 
 	/*
 	 * The consumer position, not the counter delta, tells whether the
@@ -192,7 +243,7 @@ static void mvq_aqm_slot_update(struct mvq_dev *mvq, unsigned int i,
 			s->stalled = true;
 	}
 	if (s->stalled) {
-		WRITE_ONCE(s->rate, 0);		/* measure afresh when it wakes */
+		mvq_aqm_rate_reset(s);		/* measure afresh when it wakes */
 		eff = p->lmin;
 		WRITE_ONCE(mvq->aqm->eff_limit[i], eff);
 		dropped = mvq_aqm_flush(mvq, q, occ + p->lmax);
@@ -230,6 +281,19 @@ out:
 	s->prev_head = head;
 }
 
+/* A slot starts over: no sample, not stalled, the queue at @lmax. */
+static void mvq_aqm_slot_reset(struct mvq_aqm *a, unsigned int i, u32 lmax)
+{
+	struct mvq_aqm_slot *s = &a->slot[i];
+
+	s->valid = false;
+	s->stalled = false;
+	s->stall_us = 0;
+	s->over = 0;
+	mvq_aqm_rate_reset(s);
+	WRITE_ONCE(a->eff_limit[i], lmax);
+}
+
 static void mvq_aqm_work(struct work_struct *work)
 {
 	struct mvq_aqm *a = container_of(to_delayed_work(work), struct mvq_aqm,
@@ -262,14 +326,8 @@ static void mvq_aqm_work(struct work_struct *work)
 	}
 	rcu_read_unlock();
 	/* Slots out of the rotation start over when a queue takes them. */
-	for (; i < MAX_TAP_QUEUES && a->slot[i].valid; i++) {
-		a->slot[i].valid = false;
-		a->slot[i].stalled = false;
-		a->slot[i].stall_us = 0;
-		a->slot[i].over = 0;
-		WRITE_ONCE(a->slot[i].rate, 0);
-		WRITE_ONCE(a->eff_limit[i], p.lmax);
-	}
+	for (; i < MAX_TAP_QUEUES && a->slot[i].valid; i++)
+		mvq_aqm_slot_reset(a, i, p.lmax);
 	a->last = now;
 	queue_delayed_work(system_wq, &a->work,
 			   usecs_to_jiffies(p.interval_us));
@@ -282,14 +340,8 @@ void mvq_aqm_start(struct mvq_dev *mvq, const struct mvq_config *cfg)
 	unsigned int i;
 
 	ASSERT_RTNL();
-	for (i = 0; i < MAX_TAP_QUEUES; i++) {
-		a->slot[i].valid = false;
-		a->slot[i].stalled = false;
-		a->slot[i].stall_us = 0;
-		a->slot[i].over = 0;
-		WRITE_ONCE(a->slot[i].rate, 0);
-		WRITE_ONCE(a->eff_limit[i], cfg->limit_max);
-	}
+	for (i = 0; i < MAX_TAP_QUEUES; i++)
+		mvq_aqm_slot_reset(a, i, cfg->limit_max);
 	a->last = ktime_get();
 	queue_delayed_work(system_wq, &a->work,
 			   usecs_to_jiffies(cfg->interval_us));
