@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Adaptive queue length (qmode adaptive): parameters and their validation
 # (sysfs errno, netlink extack through vrctl), the controller's behaviour
-# with readers of known speed, the switch back to static, and a link
-# deleted while the controller runs. Topology (lib.sh):
+# with readers of known speed (steady, pausing, slowing down), the switch
+# back to static, and a link deleted while the controller runs. Topology (lib.sh):
 #
 #   mvqdrv sendrate --> veth1 ==== veth0 --> pvr0 (macvtap_mq, rr)
 #                                              |- queue 0: reader paced at R
@@ -21,7 +21,7 @@ if [ ! -x "$VRCTL" ]; then
 	ktap_finish
 fi
 trap 'mvq_cleanup; rm -f /tmp/$NS.*' EXIT
-ktap_plan 11
+ktap_plan 13
 mvq_setup
 
 # qstats FILE: shell assignments q<INDEX>_<KEY>=VALUE for every queue of
@@ -134,18 +134,26 @@ if nsx "$VRCTL" link set pvr0 qmode adaptive target-us $T limit-min 4 \
 else
 	ktap_fail "vrctl: qmode adaptive with its parameters accepted"
 fi
+# start_sender PPS MS: sendrate in the background (pid in $spid, output
+# in /tmp/$NS.s), returning once it has started: it writes a marker file
+# when it does, so a slow process start cannot eat into the reading.
+start_sender() {
+	: >"/tmp/$NS.sending"
+	nsx timeout 120 "$DRV" write "/tmp/$NS.sending" 1 \
+		sendrate veth1 "$MAC" "$1" "$2" >"/tmp/$NS.s" 2>&1 &
+	spid=$!
+	local n=0
+	while [ ! -s "/tmp/$NS.sending" ] && [ $n -lt 600 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	[ -s "/tmp/$NS.sending" ] || ktap_diag "the sender did not start"
+}
 # The snapshot is taken while both run (a reader that stops for 8 x
 # target is, rightly, taken for stalled): the reader itself starts it 5 s
 # into its 10 s of reading (bgsh), so a slow process start (a debug
-# kernel) cannot move it outside. The sender starts first (it writes a
-# marker file when it does) and runs longer.
-: >"/tmp/$NS.sending"
-nsx timeout 120 "$DRV" write "/tmp/$NS.sending" 1 \
-	sendrate veth1 "$MAC" $((6 * R)) 15000 >"/tmp/$NS.s" 2>&1 &
-spid=$!
-n=0
-while [ ! -s "/tmp/$NS.sending" ] && [ $n -lt 600 ]; do sleep 0.1; n=$((n + 1)); done
-[ -s "/tmp/$NS.sending" ] || ktap_diag "the sender did not start"
+# kernel) cannot move it outside. The sender starts first and runs longer.
+start_sender $((6 * R)) 15000
 nsx timeout 120 "$DRV" open "$TAP" 2 bgsh "sleep 5
 	$VRCTL -j -s link show pvr0 >/tmp/$NS.json
 	$VRCTL -s link show pvr0 >/tmp/$NS.t" \
@@ -203,7 +211,47 @@ else
 	ktap_fail "rx_dropped counts early and stale drops"
 fi
 
-# 10. Back to static: the static limit applies again, exactly.
+# 10-11. The estimate across a reader that pauses, then slows down. Same
+# parameters and load (600 frames/s to each queue). Queue 0 is read at R
+# for 4 s, not at all for 200 ms (a router descheduled: well below the
+# stall bound of 8 x target = 2 s), snapshot; then at R / 2 for 5 s,
+# snapshot. A pause says nothing about the reader's speed: the rate and
+# the limit must survive it (an average of the per-interval samples fell
+# to 0 within 200 ms). A reader that really slowed down must be followed:
+# within the windowed maximum's span (8 cycles of at most 80 ms here).
+R2=$((R / 2))
+start_sender $((6 * R)) 12000
+nsx timeout 120 "$DRV" open "$TAP" 2 pace 0 $R pace 1 0 run 4000 \
+	sleep 200 sh "$VRCTL -j -s link show pvr0 >/tmp/$NS.p1" \
+	pace 0 $R2 run 5000 sh "$VRCTL -j -s link show pvr0 >/tmp/$NS.p2" \
+	>"/tmp/$NS.r" 2>&1
+wait $spid
+q0_eff_limit=none q0_drain_pps=none
+eval "$(qstats "/tmp/$NS.p1")"
+eff0=$q0_eff_limit rate0=$q0_drain_pps
+q0_eff_limit=none q0_drain_pps=none
+eval "$(qstats "/tmp/$NS.p2")"
+eff2=$q0_eff_limit rate2=$q0_drain_pps
+want2=$((R2 * T / 1000000))
+ktap_diag "after the pause: drain_pps $rate0 eff_limit $eff0 (R $R, R*target $want)"
+ktap_diag "after slowing to $R2/s: drain_pps $rate2 eff_limit $eff2 (R2*target $want2)"
+if isnum "$rate0" && [ "$rate0" -ge $((R / 2)) ] && [ "$rate0" -le $((R * 2)) ] &&
+   isnum "$eff0" && [ "$eff0" -ge $((want / 2)) ] && [ "$eff0" -le $((want * 2)) ]; then
+	ktap_ok "a 200 ms reader pause leaves the rate and the limit within a factor 2"
+else
+	ktap_fail "a 200 ms reader pause leaves the rate and the limit within a factor 2"
+fi
+# Bounds: the new rate within [R2 / 2, 1.6 R2], below the old R; the
+# limit within [want2 / 2, 0.8 want], below the old limit.
+if isnum "$rate2" && [ "$rate2" -ge $((R2 / 2)) ] &&
+   [ "$rate2" -le $((R2 * 8 / 5)) ] && isnum "$eff2" &&
+   [ "$eff2" -ge $((want2 / 2)) ] && [ "$eff2" -le $((want * 4 / 5)) ]; then
+	ktap_ok "a reader that slows to $R2/s: rate and limit follow it down"
+else
+	ktap_fail "a reader that slows to $R2/s: rate and limit follow it down"
+fi
+
+# 12. Back to static: the static limit applies again, exactly.
 out=$(nsx timeout 60 "$DRV" write $SYS/limit 20 write $SYS/qmode static \
 	open "$TAP" 1 send veth1 "$MAC" 100 \
 	sh "$VRCTL -s link show pvr0" drain print 2>&1)
@@ -216,7 +264,7 @@ else
 	ktap_fail "switch back to static: the static limit (20) applies exactly"
 fi
 
-# 11. Delete the link while the controller runs and frames flow.
+# 13. Delete the link while the controller runs and frames flow.
 echo adaptive | nsx tee $SYS/qmode >/dev/null
 nsx timeout 60 "$DRV" open "$TAP" 2 pace 0 500 pace 1 0 run 4000 \
 	>/dev/null 2>&1 &
