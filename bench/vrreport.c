@@ -667,22 +667,26 @@ static char *text_report(struct report *R)
 	char *m = meta_str(R, "mode", "?"), *st = meta_str(R, "started", "?");
 	char *cav = meta_str(R, "caveat", DEFAULT_CAVEAT);
 	size_t i;
+	int w = 14;	/* the name column: as wide as the longest name */
 
+	for (i = 0; i < R->ns; i++)
+		if ((int)strlen(R->s[i].name) > w)
+			w = (int)strlen(R->s[i].name);
 	sb_printf(&b, "vrbench results (kernel %s, %s vCPUs, mode %s, %s)\n",
 		  k, c, m, st);
 	sb_printf(&b, "NOTE: %s.\n\n", cav);
-	sb_printf(&b, "%-14s %9s %9s %9s %9s %10s %10s  %s\n", "configuration",
-		  "peak", "@offered", "2x/peak", "3x/peak", "worker", "router",
-		  "");
-	sb_printf(&b, "%-14s %9s %9s %9s %9s %10s %10s\n", "", "kpps", "kpps",
-		  "", "", "ns/pkt", "ns/pkt");
+	sb_printf(&b, "%-*s %9s %9s %9s %9s %10s %10s  %s\n", w,
+		  "configuration", "peak", "@offered", "2x/peak", "3x/peak",
+		  "worker", "router", "");
+	sb_printf(&b, "%-*s %9s %9s %9s %9s %10s %10s\n", w, "", "kpps",
+		  "kpps", "", "", "ns/pkt", "ns/pkt");
 	for (i = 0; i < R->ns; i++) {
 		struct summ *s = &R->s[i];
 		char *col[6];
 		size_t j;
 
 		if (s->status == ST_FAILED) {
-			sb_pad(&b, s->name, 14, true);
+			sb_pad(&b, s->name, w, true);
 			sb_printf(&b, " FAILED: %s\n", s->reason);
 			continue;
 		}
@@ -697,7 +701,7 @@ static char *text_report(struct report *R)
 		col[3] = rel(s, 1);
 		col[4] = ns(s->wns);
 		col[5] = ns(s->rns);
-		sb_pad(&b, s->name, 14, true);
+		sb_pad(&b, s->name, w, true);
 		for (j = 0; j < 6; j++) {
 			sb_addc(&b, ' ');
 			sb_pad(&b, col[j], j < 4 ? 9 : 10, false);
@@ -710,12 +714,16 @@ static char *text_report(struct report *R)
 	sb_add(&b, "\n2x/peak, 3x/peak: forwarded rate at 2x and 3x the configuration's saturation load, relative to its peak; n/a: no point offered that load (the generator fell short).\n");
 	sb_add(&b, "ns/pkt: CPU time of the vhost worker threads / of the router processes per forwarded packet, at the peak point.\n");
 	sb_add(&b, "\nRatios (same run):\n");
+	w = 64;
+	for (i = 0; i < R->ratios->n; i++)
+		if ((int)strlen(jobj_get(R->ratios->v[i], "ratio")->str) > w)
+			w = (int)strlen(jobj_get(R->ratios->v[i], "ratio")->str);
 	for (i = 0; i < R->ratios->n; i++) {
 		const struct jval *e = R->ratios->v[i];
 		char *v = ratio_value(e, false);
 
 		sb_add(&b, "  ");
-		sb_pad(&b, jobj_get(e, "ratio")->str, 64, true);
+		sb_pad(&b, jobj_get(e, "ratio")->str, w, true);
 		sb_printf(&b, " %s\n", v);
 		free(v);
 	}
