@@ -27,8 +27,8 @@
  *   sh CMD                               run CMD with system(3)
  *   bgsh CMD                             start CMD with sh -c and go on (the
  *                                        next actions run meanwhile, e.g. a
- *                                        snapshot during "run"); waited for
- *                                        before exit, "bgsh rc N" then
+ *                                        snapshot during "run"); each one is
+ *                                        waited for before exit: "bgsh rc N"
  *   fuzz IFNAME DSTMAC COUNT             COUNT hostile frames: random vnet
  *                                        header (GSO/csum metadata), random
  *                                        ethertype, length and IP header
@@ -632,7 +632,7 @@ int main(int argc, char **argv)
 {
 	int i, vnet;
 	long offload;
-	pid_t bg = -1;		/* the last "bgsh" command */
+	pid_t bg = -1;		/* the last "bgsh" command, if any */
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	for (i = 1; i < argc; i++) {
@@ -762,9 +762,11 @@ int main(int argc, char **argv)
 		}
 	}
 	if (bg > 0) {
+		pid_t pid;
 		int st;
 
-		if (waitpid(bg, &st, 0) == bg)
+		/* every bgsh child, not only the last one */
+		while ((pid = wait(&st)) > 0)
 			printf("bgsh rc %d\n", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 	}
 	return 0;
