@@ -632,7 +632,7 @@ int main(int argc, char **argv)
 {
 	int i, vnet;
 	long offload;
-	pid_t bg = -1;		/* the last "bgsh" command, if any */
+	pid_t bg = -1;		/* > 0 once a "bgsh" command was started */
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	for (i = 1; i < argc; i++) {
@@ -762,11 +762,10 @@ int main(int argc, char **argv)
 		}
 	}
 	if (bg > 0) {
-		pid_t pid;
 		int st;
 
 		/* every bgsh child, not only the last one */
-		while ((pid = wait(&st)) > 0)
+		while (wait(&st) > 0)
 			printf("bgsh rc %d\n", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 	}
 	return 0;
