@@ -421,6 +421,10 @@ static int write_meta(const char *dir, const struct meta *m,
 			json_null(&w, "txqueuelen");
 		json_string(&w, "dev", c->dev);
 		json_string(&w, "link", c->link);
+		if (c->router_cpus)
+			json_string(&w, "router_cpus", c->router_cpus);
+		else
+			json_null(&w, "router_cpus");
 		json_close(&w, '}');
 	}
 	json_close(&w, ']');

@@ -7,6 +7,7 @@
 #ifndef VRBENCH_H
 #define VRBENCH_H
 
+#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -122,6 +123,8 @@ struct bench_config {
 	long txqueuelen;
 	bool has_txqueuelen;
 	char *dev, *link;	/* keys of DEVS and LINKS */
+	char *router_cpus;	/* as given, or NULL: the routers' CPUs */
+	cpu_set_t router_set;	/* router_cpus parsed */
 };
 
 /* Exits with a message on any error in the file. */

@@ -24,6 +24,7 @@ static const char *const link_kinds[] = { "macvtap", "macvtap_mq" };
 
 static const char *const plain_keys[] = {
 	"dev", "link", "routers", "rule", "txqueuelen", "ring", "plot",
+	"router_cpus",
 };
 
 const char *vhost_dev_path(const char *dev)
@@ -80,6 +81,43 @@ static long parse_long(const char *where, const char *key, const char *v)
 	return n;
 }
 
+/*
+ * A CPU list as taskset -c and the kernel take it ("1", "0-1", "0,2-3"):
+ * exits on anything else, on an empty set and on CPUs beyond CPU_SETSIZE.
+ */
+static void parse_cpu_list(const char *where, const char *v, cpu_set_t *set)
+{
+	const char *p = v;
+	char *end;
+	long lo, hi;
+
+	CPU_ZERO(set);
+	for (;;) {
+		errno = 0;
+		lo = strtol(p, &end, 10);
+		if (errno || end == p || *p == '-' || *p == '+')
+			break;
+		hi = lo;
+		if (*end == '-') {
+			p = end + 1;
+			hi = strtol(p, &end, 10);
+			if (errno || end == p || *p == '-' || *p == '+')
+				break;
+		}
+		if (lo < 0 || hi < lo || hi >= CPU_SETSIZE)
+			break;
+		for (; lo <= hi; lo++)
+			CPU_SET(lo, set);
+		if (!*end)
+			return;
+		if (*end != ',')
+			break;
+		p = end + 1;
+	}
+	config_error("%s: router_cpus=%s is not a CPU list (e.g. 1 or 0-1)",
+		     where, v);
+}
+
 static void parse_option(struct bench_config *c, const char *where,
 			 char *opt)
 {
@@ -130,6 +168,10 @@ static void parse_option(struct bench_config *c, const char *where,
 	} else if (!strcmp(k, "txqueuelen")) {
 		c->txqueuelen = parse_long(where, k, v);
 		c->has_txqueuelen = true;
+	} else if (!strcmp(k, "router_cpus")) {
+		parse_cpu_list(where, v, &c->router_set);
+		free(c->router_cpus);
+		c->router_cpus = xstrdup(v);
 	} else if (!strcmp(k, "dev")) {
 		free(c->dev);
 		c->dev = xstrdup(v);
@@ -210,6 +252,7 @@ void free_configs(struct bench_config *cfgs, size_t n)
 		free(c->name);
 		free(c->dev);
 		free(c->link);
+		free(c->router_cpus);
 	}
 	free(cfgs);
 }

@@ -244,12 +244,42 @@ static int router_spawn(struct router *r, unsigned int i,
 	return BENCH_OK;
 }
 
+/*
+ * router_cpus=: the routers start with that affinity (vrbench sets its own
+ * around the spawn and the child inherits it), so whatever they create
+ * when they attach inherits it too: on 6.4 and later, stock vhost-net's
+ * worker is a vhost_task forked from its owner. vhost_split's workers are
+ * placed by vr_sched rules (rule=), not by this.
+ */
+static int routers_pin(const struct bench_config *cfg, cpu_set_t *saved)
+{
+	if (!cfg->router_cpus)
+		return BENCH_OK;
+	if (sched_getaffinity(0, sizeof(*saved), saved))
+		return fail("sched_getaffinity: %s", strerror(errno));
+	if (sched_setaffinity(0, sizeof(cfg->router_set), &cfg->router_set))
+		return fail("router_cpus=%s: %s", cfg->router_cpus,
+			    strerror(errno));
+	return BENCH_OK;
+}
+
+static int routers_unpin(const struct bench_config *cfg,
+			 const cpu_set_t *saved)
+{
+	if (cfg->router_cpus &&
+	    sched_setaffinity(0, sizeof(*saved), saved))
+		return fail("sched_setaffinity back: %s", strerror(errno));
+	return BENCH_OK;
+}
+
 int routers_start(struct routers *rs, const char *vnetdrv,
 		  const struct bench_config *cfg, const char *ing_tap,
 		  const char *egr_tap, long duration_ms, double idle)
 {
 	char ring[24], duration[24], timeout[24];
+	cpu_set_t saved;
 	unsigned int i;
+	int ret = BENCH_OK;
 
 	memset(rs, 0, sizeof(*rs));
 	rs->idle = idle;
@@ -268,7 +298,14 @@ int routers_start(struct routers *rs, const char *vnetdrv,
 
 		r->out_fd = r->err_fd = -1;
 		rs->n = i + 1;
-		if (router_spawn(r, i, argv) || router_wait_ready(r, i)) {
+		if (routers_pin(cfg, &saved)) {
+			ret = BENCH_ERR;
+		} else {
+			ret = router_spawn(r, i, argv);
+			if (routers_unpin(cfg, &saved))
+				ret = BENCH_ERR;
+		}
+		if (ret || router_wait_ready(r, i)) {
 			routers_close(rs);
 			return BENCH_ERR;
 		}
