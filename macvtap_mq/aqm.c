@@ -29,8 +29,15 @@
  *    limit_min (measured: 0.53 of the peak at 3x overload); the maximum
  *    forgets them, and still follows a reader that really slowed down
  *    within MVQ_RATE_WIN cycles;
- *  - overload (behind, or a standing queue of at least 3/4 of rate *
- *    target) that persists (MVQ_OVERLOAD_SCORE) sets the limit to
+ *  - an interval is overloaded when the queue has not run empty for
+ *    MVQ_STANDING_US (a frame that finds it empty sets a bit in
+ *    emptied[], which the work reads and clears) and the reader is
+ *    behind or the queue stands at 3/4 of rate * target or more; or when
+ *    the reader is behind and the queue refused frames (a cut queue in
+ *    overload, which a batch reader empties at every visit). A reader
+ *    that keeps up in batches, behind in every interval between two
+ *    visits, is not overload;
+ *  - overload that persists (MVQ_OVERLOAD_SCORE) sets the limit to
  *    clamp(rate * target, limit_min, limit_max); once it has faded the
  *    limit grows back by 1/8 per interval up to limit_max, so bursts at
  *    low load find room and only a persistent overload runs with the
@@ -57,7 +64,9 @@
  * consumer lock from process context, as tap's and vhost's readers take
  * it. Slot state is written by the work only; mvq_aqm_start() resets it
  * under RTNL while the work is cancelled. eff_limit[], rate and the stale
- * drop counters are read locklessly by the rx path and the stats.
+ * drop counters are read locklessly by the rx path and the stats;
+ * emptied[] is set with atomic bit operations by the rx path and cleared
+ * with test_and_clear_bit() by the work, so no "ran empty" is lost.
  */
 #include <linux/ktime.h>
 #include <linux/math64.h>
@@ -85,6 +94,11 @@
  * a persistent overload does not reopen the queue.
  */
 #define MVQ_OVERLOAD_SCORE	8
+/*
+ * A queue that has not run empty for this long (CoDel's interval; at
+ * least two update intervals) stands: its reader has not caught up once.
+ */
+#define MVQ_STANDING_US		100000
 #define MVQ_FLUSH_BATCH		64
 /* Drain rate measurement: cycle length and the windowed maximum's span. */
 #define MVQ_RATE_CYCLE_PKTS	512
@@ -94,11 +108,12 @@
 struct mvq_aqm_slot {
 	/* Written by the work only. */
 	u64 prev_enq;
-	u64 prev_offered;		/* enqueued + early + full drops */
+	u64 prev_drops;			/* early + full drops */
 	u32 prev_occ;
 	int prev_head;			/* ring consumer_head */
 	u32 over;			/* overload score */
 	u64 stall_us;
+	u64 busy_us;			/* since the queue last ran empty */
 	u64 cyc_drained;		/* measurement cycle so far */
 	u64 cyc_us;
 	u32 cyc_n;			/* its intervals */
@@ -114,6 +129,8 @@ struct mvq_aqm_slot {
 struct mvq_aqm {
 	/* Written by the work (and mvq_aqm_start()), read by the rx path. */
 	u32 eff_limit[MAX_TAP_QUEUES];
+	/* Set by the rx path (a frame found the queue empty), cleared by the work. */
+	DECLARE_BITMAP(emptied, MAX_TAP_QUEUES);
 	struct mvq_dev *mvq;
 	struct delayed_work work;
 	ktime_t last;			/* work only */
@@ -127,6 +144,19 @@ struct mvq_aqm_params {
 u32 mvq_aqm_limit(const struct mvq_dev *mvq, unsigned int slot)
 {
 	return READ_ONCE(mvq->aqm->eff_limit[slot]);
+}
+
+/*
+ * From the rx path: a frame found queue @slot empty, so its reader had
+ * caught up. Tested first so that an idle-most-of-the-time queue writes
+ * the shared word once per interval, not once per frame.
+ */
+void mvq_aqm_ran_empty(struct mvq_dev *mvq, unsigned int slot)
+{
+	unsigned long *bits = mvq->aqm->emptied;
+
+	if (!test_bit(slot, bits))
+		set_bit(slot, bits);
 }
 
 /* Head-drop everything in @q; returns the number of frames dropped. */
@@ -197,6 +227,26 @@ static u32 mvq_aqm_target_pkts(u32 rate, const struct mvq_aqm_params *p)
 	return clamp_t(u64, pk, p->lmin, p->lmax);
 }
 
+/*
+ * Overload in one interval. The reader fell behind the arrivals while the
+ * queue had not run empty for MVQ_STANDING_US or refused frames, or the
+ * queue stood that long at 3/4 of the target or more. "Behind" alone
+ * would take a reader that keeps up in batches for overload: in the
+ * intervals between its visits it takes nothing while frames arrive. A
+ * standing queue alone would let a cut queue grow back in overload: a
+ * reader that takes 64 frames a visit empties a short queue every time.
+ */
+static bool mvq_aqm_overloaded(const struct mvq_aqm_slot *s, bool behind,
+			       bool refused, u32 occ, u32 target,
+			       const struct mvq_aqm_params *p)
+{
+	u64 standing = max_t(u64, MVQ_STANDING_US, 2ULL * p->interval_us);
+
+	if (s->busy_us >= standing)
+		return behind || min(occ, s->prev_occ) >= target - target / 4;
+	return behind && refused;
+}
+
 static void mvq_aqm_slot_update(struct mvq_dev *mvq, unsigned int i,
 				struct tap_queue *q, u64 elapsed_us,
 				const struct mvq_aqm_params *p)
@@ -204,20 +254,25 @@ static void mvq_aqm_slot_update(struct mvq_dev *mvq, unsigned int i,
 	struct mvq_aqm_slot *s = &mvq->aqm->slot[i];
 	u32 eff = READ_ONCE(mvq->aqm->eff_limit[i]), target, occ, dropped;
 	struct vr_queue_stats st = {};
-	int head;
-	u64 stall_bound, offered, arrived;
-	bool behind;
+	u64 stall_bound, drops, arrived;
+	bool behind, emptied;
 	s64 drained;
+	int head;
 
 	mvq_slot_counters(mvq, i, &st);
 	occ = mvq_queue_occupancy(q);
 	head = READ_ONCE(q->ring.consumer_head);
+	emptied = test_and_clear_bit(i, mvq->aqm->emptied);
+	drops = st.early_drops + st.full_drops;
 	if (!s->valid) {
 		s->valid = true;
 		goto out;
 	}
-	offered = st.enqueued + st.early_drops + st.full_drops;
-	arrived = offered - s->prev_offered;
+	if (emptied || !occ)
+		s->busy_us = 0;
+	else
+		s->busy_us += elapsed_us;
+	arrived = (st.enqueued - s->prev_enq) + (drops - s->prev_drops);
 	drained = (s64)(st.enqueued - s->prev_enq) + s->prev_occ - occ;
 	if (drained < 0)	/* slots moved (a queue detached) */
 		drained = 0;
@@ -256,15 +311,9 @@ static void mvq_aqm_slot_update(struct mvq_dev *mvq, unsigned int i,
 		goto out;
 	}
 
-	/*
-	 * Overload: the reader fell behind the arrivals, or a standing queue
-	 * of at least 3/4 of the target. The first alone would miss a reader
-	 * that keeps up at a long delay; the second alone misses overload
-	 * behind a reader that empties the ring in batches (vhost takes up
-	 * to 64 frames at a time), whose sampled occupancy is often low.
-	 */
 	target = mvq_aqm_target_pkts(s->rate, p);
-	if (s->rate && (behind || min(occ, s->prev_occ) >= target - target / 4))
+	if (s->rate && mvq_aqm_overloaded(s, behind, drops != s->prev_drops,
+					  occ, target, p))
 		s->over = min(s->over + 1, 2 * MVQ_OVERLOAD_SCORE);
 	else if (s->over)
 		s->over--;
@@ -276,7 +325,7 @@ static void mvq_aqm_slot_update(struct mvq_dev *mvq, unsigned int i,
 	WRITE_ONCE(mvq->aqm->eff_limit[i], eff);
 out:
 	s->prev_enq = st.enqueued;
-	s->prev_offered = st.enqueued + st.early_drops + st.full_drops;
+	s->prev_drops = drops;
 	s->prev_occ = occ;
 	s->prev_head = head;
 }
@@ -289,8 +338,10 @@ static void mvq_aqm_slot_reset(struct mvq_aqm *a, unsigned int i, u32 lmax)
 	s->valid = false;
 	s->stalled = false;
 	s->stall_us = 0;
+	s->busy_us = 0;
 	s->over = 0;
 	mvq_aqm_rate_reset(s);
+	clear_bit(i, a->emptied);
 	WRITE_ONCE(a->eff_limit[i], lmax);
 }
 

@@ -92,6 +92,7 @@ void mvq_aqm_start(struct mvq_dev *mvq, const struct mvq_config *cfg);
 void mvq_aqm_stop(struct mvq_dev *mvq);
 void mvq_aqm_reschedule(struct mvq_dev *mvq, const struct mvq_config *cfg);
 u32 mvq_aqm_limit(const struct mvq_dev *mvq, unsigned int slot);
+void mvq_aqm_ran_empty(struct mvq_dev *mvq, unsigned int slot);
 void mvq_aqm_queue_stats(struct mvq_dev *mvq, const struct mvq_config *cfg,
 			 unsigned int slot, struct vr_queue_stats *st);
 

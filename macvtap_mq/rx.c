@@ -8,8 +8,10 @@
  * Runs in softirq context under rcu_read_lock() with no lock of ours: the
  * config is an RCU-published immutable struct, the rr/wrr position is an
  * atomic counter, counters are per CPU, the adaptive limit of a queue is
- * one READ_ONCE() (aqm.c computes it off the fast path). The only lock taken is the ring's
- * producer lock, for the occupancy check and the produce as one step.
+ * one READ_ONCE() (aqm.c computes it off the fast path), and a frame that
+ * finds an adaptive queue empty sets one bit, once per controller interval.
+ * The only lock taken is the ring's producer lock, for the occupancy check
+ * and the produce as one step.
  */
 #include <linux/etherdevice.h>
 #include <linux/if_tun.h>
@@ -61,19 +63,31 @@ unsigned int mvq_queue_occupancy(struct tap_queue *q)
 	return n;
 }
 
+/*
+ * Queue @skb unless the ring holds @limit frames or is full. With
+ * @was_empty (adaptive mode), also tell whether it found the ring empty:
+ * the controller's sign that the reader caught up.
+ */
 static enum mvq_verdict mvq_enqueue(struct tap_queue *q, struct sk_buff *skb,
-				    u32 limit)
+				    u32 limit, bool *was_empty)
 {
 	struct ptr_ring *r = &q->ring;
 	enum mvq_verdict v = MVQ_QUEUED;
+	unsigned int n = 0;
 
 	spin_lock(&r->producer_lock);
 	/* A limit at or above the ring size is the ring's own tail drop. */
-	if (limit && limit < r->size && mvq_ring_count(r) >= limit)
+	if (limit >= r->size)
+		limit = 0;
+	if (limit || was_empty)
+		n = mvq_ring_count(r);
+	if (limit && n >= limit)
 		v = MVQ_EARLY;
 	else if (__ptr_ring_produce(r, skb))
 		v = MVQ_FULL;
 	spin_unlock(&r->producer_lock);
+	if (was_empty)
+		*was_empty = !n;
 
 	if (v == MVQ_QUEUED)
 		wake_up_interruptible_poll(sk_sleep(&q->sk),
@@ -134,6 +148,7 @@ static void mvq_deliver(struct mvq_dev *mvq, const struct mvq_config *cfg,
 			struct sk_buff *skb, unsigned int start,
 			unsigned int n, unsigned int vnet)
 {
+	bool adaptive = cfg->qmode == VR_SCHED_QMODE_ADAPTIVE, empty = false;
 	unsigned int tries = cfg->skip_full ? n : 1;
 	enum mvq_verdict first = MVQ_FULL;
 	struct tap_queue *q;
@@ -147,10 +162,12 @@ static void mvq_deliver(struct mvq_dev *mvq, const struct mvq_config *cfg,
 		if (!q || (READ_ONCE(q->flags) & IFF_VNET_HDR) != vnet)
 			continue;
 		v = mvq_enqueue(q, skb,
-				cfg->qmode == VR_SCHED_QMODE_ADAPTIVE ?
-				mvq_aqm_limit(mvq, slot) : cfg->limit);
+				adaptive ? mvq_aqm_limit(mvq, slot) : cfg->limit,
+				adaptive ? &empty : NULL);
 		if (v == MVQ_QUEUED) {
 			mvq_count(mvq, slot, v);
+			if (empty)
+				mvq_aqm_ran_empty(mvq, slot);
 			return;
 		}
 		if (!i)

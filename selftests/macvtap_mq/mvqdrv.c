@@ -17,6 +17,8 @@
  *   readfor MS                           read all queues for MS, count errors
  *   pace Q PPS                           "run" reads queue Q at PPS frames
  *                                        per second (0: not at all)
+ *   visit Q MS                           "run" reads queue Q only every MS
+ *                                        (a consumer woken in batches)
  *   run MS                               read for MS: paced queues at their
  *                                        pace, the others as fast as they can
  *   sendrate IFNAME DSTMAC PPS MS        send the flow at PPS for MS
@@ -74,6 +76,7 @@ struct queue {
 	int fd;
 	int vnet;
 	long pace;		/* frames per second for "run", -1 = unpaced */
+	long visit_ms;		/* "run" reads it only this often; 0 = always */
 	/* results since the last print */
 	unsigned long frames, other, payload, gso, partial, csum_ok, csum_bad;
 	unsigned long errors;
@@ -261,18 +264,26 @@ static long read_some(struct queue *q, long max)
 /*
  * Paced readers: queue i may have taken pace * elapsed frames by now; a
  * reader that fell behind (descheduled) catches up, as a real consumer
- * with a backlog would.
+ * with a backlog would. A queue with a visit period is looked at only that
+ * often, and then takes everything due (unpaced: everything queued).
  */
 static void run_paced(long ms)
 {
 	long start = now_ms(), end = start + ms, t, due;
-	long taken[MAXQ] = { 0 };
+	long taken[MAXQ] = { 0 }, visited[MAXQ];
 	int i;
 
+	for (i = 0; i < nq; i++)
+		visited[i] = start;
 	while ((t = now_ms()) < end) {
 		for (i = 0; i < nq; i++) {
 			struct queue *q = &queues[i];
 
+			if (q->visit_ms) {
+				if (t - visited[i] < q->visit_ms)
+					continue;
+				visited[i] = t;
+			}
 			if (q->pace < 0) {
 				read_queue(q);
 				continue;
@@ -714,6 +725,17 @@ int main(int argc, char **argv)
 				die("pace queue index");
 			}
 			queues[q].pace = atol(argv[i + 2]);
+			i += 2;
+		} else if (!strcmp(a, "visit")) {
+			NEED(2);
+			int q = atoi(argv[i + 1]);
+			long ms = atol(argv[i + 2]);
+
+			if (q < 0 || q >= nq || ms < 0) {
+				errno = EINVAL;
+				die("visit queue index or period");
+			}
+			queues[q].visit_ms = ms;
 			i += 2;
 		} else if (!strcmp(a, "run")) {
 			NEED(1);
