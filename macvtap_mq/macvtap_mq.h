@@ -30,7 +30,7 @@
 
 /* Adaptive queue length: ranges and defaults (Documentation/macvtap_mq.rst). */
 #define MVQ_TARGET_US_MAX	1000000
-#define MVQ_TARGET_US_DEFAULT	5000
+#define MVQ_TARGET_US_DEFAULT	50
 #define MVQ_INTERVAL_US_MIN	1000
 #define MVQ_INTERVAL_US_MAX	1000000
 #define MVQ_INTERVAL_US_DEFAULT	10000

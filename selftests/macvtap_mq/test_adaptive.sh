@@ -39,11 +39,11 @@ for f in qmode target_us limit_min limit_max interval_us; do
 	got="$got $(nsx cat $SYS/$f)"
 done
 ktap_diag "defaults:$got"
-if [ "$got" = " static 5000 32 500 10000" ] &&
-   nsx "$VRCTL" link show pvr0 | grep -q '^    qmode static target-us 5000 limit-min 32 limit-max 500 interval-us 10000$'; then
-	ktap_ok "defaults: static, target 5000 us, limits 32..500, interval 10000 us"
+if [ "$got" = " static 50 32 500 10000" ] &&
+   nsx "$VRCTL" link show pvr0 | grep -q '^    qmode static target-us 50 limit-min 32 limit-max 500 interval-us 10000$'; then
+	ktap_ok "defaults: static, target 50 us, limits 32..500, interval 10000 us"
 else
-	ktap_fail "defaults: static, target 5000 us, limits 32..500, interval 10000 us"
+	ktap_fail "defaults: static, target 50 us, limits 32..500, interval 10000 us"
 fi
 
 # 2. Hostile sysfs values (ring size 500): the right errno, nothing changed.
@@ -80,7 +80,7 @@ got=""
 for f in qmode target_us limit_min limit_max interval_us; do
 	got="$got $(nsx cat $SYS/$f)"
 done
-[ "$got" = " static 5000 32 500 10000" ] || { ktap_diag "changed:$got"; bad=1; }
+[ "$got" = " static 50 32 500 10000" ] || { ktap_diag "changed:$got"; bad=1; }
 if [ $bad = 0 ]; then
 	ktap_ok "sysfs: hostile values refused (EINVAL/ERANGE), config unchanged"
 else
