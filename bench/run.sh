@@ -4,14 +4,18 @@
 # vrbench: forwarded vs offered packet rate, stock vhost-net/macvtap vs pvr,
 # every configuration of bench/configs.txt measured in ONE VM run.
 #
-#   bench/run.sh [--quick|--smoke] [--kernel 6.1|6.12] [--only CFG[,CFG]]
-#                [--out DIR] [--not-before HH:MM]
+#   bench/run.sh [--quick|--repeat|--smoke] [--kernel 6.1|6.12]
+#                [--only CFG[,CFG]] [--out DIR] [--not-before HH:MM]
 #
 # Boots the VM (scripts/vm.sh; TCG here, KVM where usable), runs
 # bench/vrbench in it, prints one progress line per measured point, then
 # writes into out/bench/<UTC timestamp>/ (or --out): results.csv (one row
 # per point), meta.json, ratios.txt and ratios.json (the ratio table), one
 # PNG per plot group and the VM's dmesg (vm/).
+#
+# --repeat measures every configuration at 1x and 2x the saturation rate in
+# six interleaved rounds; the report adds the median and spread of each
+# repeated point (how far one run's ratios can be trusted).
 #
 # --not-before makes the booted guest wait until that UTC time before it
 # measures (on a shared machine: boot early, load the CPUs later).
@@ -41,6 +45,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--quick) mode=quick; shift ;;
 	--smoke) mode=smoke; shift ;;
+	--repeat) mode=repeat; shift ;;
 	--kernel|-k) kernel=${2:?}; shift 2 ;;
 	--only) only=${2:?}; shift 2 ;;
 	--out) out=${2:?}; shift 2 ;;

@@ -541,6 +541,8 @@ static void run_configs(struct bench *b, struct bench_config *cfgs,
 			size_t n, struct pktgen *pg, struct meta *meta)
 {
 	const struct bench_mode *m = b->mode;
+	int rounds = m->rounds > 1 ? m->rounds : 1, round;
+	bool *failed = xcalloc(n + 1, sizeof(*failed));
 	double sat = 0;
 	char *why;
 	size_t i;
@@ -559,20 +561,29 @@ static void run_configs(struct bench *b, struct bench_config *cfgs,
 				 cfgs[0].name, sat, m->grid[0] * sat);
 		}
 	}
-	for (i = 0; i < n && !stopping(b); i++) {
-		if (m->n_grid && !meta->have_sat) {
-			emit_failed(b, &cfgs[i],
-				    "no saturation rate (calibration failed)");
-			continue;
+	for (round = 1; round <= rounds && !stopping(b); round++) {
+		if (rounds > 1)
+			log_line("vrbench: round %d of %d", round, rounds);
+		for (i = 0; i < n && !stopping(b); i++) {
+			if (failed[i])
+				continue;
+			if (m->n_grid && !meta->have_sat) {
+				emit_failed(b, &cfgs[i],
+					    "no saturation rate (calibration failed)");
+				failed[i] = true;
+				continue;
+			}
+			if (!sweep(b, &cfgs[i], pg, sat))
+				continue;
+			if (bench_stop)
+				break;
+			why = xstrdup(bench_error());
+			emit_failed(b, &cfgs[i], why);
+			free(why);
+			failed[i] = true;
 		}
-		if (!sweep(b, &cfgs[i], pg, sat))
-			continue;
-		if (bench_stop)
-			return;
-		why = xstrdup(bench_error());
-		emit_failed(b, &cfgs[i], why);
-		free(why);
 	}
+	free(failed);
 }
 
 static int inner(const struct options *o)
@@ -744,14 +755,16 @@ static int mkdir_p(const char *dir)
 static void usage(FILE *f)
 {
 	fprintf(f,
-"usage: vrbench --out DIR [--mode demo|full|quick|smoke] [--configs FILE]\n"
+"usage: vrbench --out DIR [--mode demo|full|quick|repeat|smoke]\n"
+"               [--configs FILE]\n"
 "               [--only CFG[,CFG...]] [--vnetdrv PATH]\n"
 "\n"
 "vrbench, guest side: forwarded vs offered packet rate, stock vs pvr.\n"
 "Runs as root in the test VM with the pvr modules loaded; writes\n"
 "results.csv and meta.json into DIR.\n"
 "\n"
-"  --mode     full (default), quick, smoke (selftests), demo (make demo)\n"
+"  --mode     full (default), quick, repeat (1x and 2x saturation, six\n"
+"             interleaved rounds), smoke (selftests), demo (make demo)\n"
 "  --configs  configuration file (default: bench/configs.txt)\n"
 "  --only     comma-separated configuration names\n"
 "  --out      writable result directory (required)\n"
@@ -844,7 +857,7 @@ int main(int argc, char **argv)
 	if (optind < argc)
 		usage_error("unrecognized argument: %s", argv[optind]);
 	if (!find_mode(o.mode))
-		usage_error("argument --mode: invalid choice: '%s' (choose from demo, full, quick, smoke)",
+		usage_error("argument --mode: invalid choice: '%s' (choose from demo, full, quick, repeat, smoke)",
 			    o.mode);
 	if (!o.out)
 		usage_error("the following arguments are required: %s",

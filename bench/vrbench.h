@@ -143,6 +143,7 @@ struct bench_mode {
 	double warmup, window;	/* seconds */
 	int extend;		/* 1.5x steps while still forwarding */
 	bool overload;		/* 2x and 3x the peak at the end */
+	int rounds;		/* every configuration this often, interleaved */
 };
 
 const struct bench_mode *find_mode(const char *name);

@@ -261,6 +261,7 @@ void free_configs(struct bench_config *cfgs, size_t n)
 
 static const double full_grid[] = { 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0 };
 static const double quick_grid[] = { 0.5, 1.5 };
+static const double repeat_grid[] = { 1.0, 2.0 };
 static const long smoke_rates[] = { 2000 };
 static const long demo_rates[] = { 500, 1000, 2000, 4000, 8000 };
 
@@ -272,6 +273,14 @@ static const struct bench_mode modes[] = {
 	{ .name = "quick", .grid = quick_grid,
 	  .n_grid = ARRAY_SIZE(quick_grid), .warmup = 0.5,
 	  .window = 1.5, .extend = 1, .overload = true },
+	/*
+	 * How repeatable a point is: saturation and 2x saturation, every
+	 * configuration once per round, six rounds, so that a drift of the
+	 * host's speed touches each configuration alike.
+	 */
+	{ .name = "repeat", .grid = repeat_grid,
+	  .n_grid = ARRAY_SIZE(repeat_grid), .warmup = 1.0,
+	  .window = 2.0, .extend = 0, .overload = false, .rounds = 6 },
 	/* selftests: one fixed low rate per configuration, no calibration */
 	{ .name = "smoke", .fixed = smoke_rates,
 	  .n_fixed = ARRAY_SIZE(smoke_rates), .warmup = 0.3,

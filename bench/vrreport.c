@@ -195,7 +195,18 @@ struct report {
 	struct jval *ratios;
 	const struct jval *stalls;	/* J_ARR of J_STR, or NULL */
 	char *here;			/* directory of this program */
+	struct repeat *rep;		/* points repeated, see repeats() */
+	size_t nrep;
 };
+
+/* One target rate of one configuration, measured REPEAT_MIN times or more. */
+struct repeat {
+	const char *name;
+	double target, off, med, lo, hi;	/* off: median offered */
+	size_t n;
+};
+
+#define REPEAT_MIN	3
 
 /* ------------------------------------------------------------- inputs */
 
@@ -445,6 +456,72 @@ static void summarize(struct report *R)
 					       &s->at_fwd[j]);
 	}
 	free(order);
+}
+
+static int cmp_double(const void *pa, const void *pb)
+{
+	double a = *(const double *)pa, b = *(const double *)pb;
+
+	return a < b ? -1 : a > b;
+}
+
+static double median(double *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/*
+ * Target rates a configuration was measured at REPEAT_MIN times or more
+ * (bench/run.sh --repeat): the median, lowest and highest forwarded rate.
+ * How far apart they are is how much one run's ratio can be trusted.
+ */
+static void repeats(struct report *R)
+{
+	size_t i, j, k, n;
+	double *fwd, *off, t;
+
+	for (i = 0; i < R->ns; i++) {
+		struct summ *s = &R->s[i];
+
+		if (s->status == ST_FAILED)
+			continue;
+		fwd = xmalloc((s->npts + 1) * sizeof(*fwd));
+		off = xmalloc((s->npts + 1) * sizeof(*off));
+		for (j = 0; j < s->npts; j++) {
+			t = rate(R, s->pts[j].r, "target_pps", s->name);
+			for (k = 0; k < j; k++)	/* first of its target? */
+				if (rate(R, s->pts[k].r, "target_pps",
+					 s->name) == t)
+					break;
+			if (k < j)
+				continue;
+			for (n = 0, k = j; k < s->npts; k++)
+				if (rate(R, s->pts[k].r, "target_pps",
+					 s->name) == t) {
+					fwd[n] = s->pts[k].fwd;
+					off[n++] = s->pts[k].off;
+				}
+			if (n < REPEAT_MIN)
+				continue;
+			R->rep = xrealloc(R->rep, (R->nrep + 1) *
+					  sizeof(*R->rep));
+			R->rep[R->nrep++] = (struct repeat){
+				.name = s->name, .target = t, .n = n,
+				.off = median(off, n), .med = median(fwd, n),
+				.lo = fwd[0], .hi = fwd[n - 1],
+			};
+		}
+		free(fwd);
+		free(off);
+	}
+}
+
+/* (highest - lowest) / median of a repeated point */
+static char *spread(const struct repeat *p)
+{
+	return py_true(p->med) ? py_fixed((p->hi - p->lo) / p->med, 2)
+			       : xstrdup("n/a");
 }
 
 /* s.get(key) of the Python summary, as a float or None */
@@ -737,6 +814,30 @@ static char *text_report(struct report *R)
 		sb_printf(&b, " %s\n", v);
 		free(v);
 	}
+	if (R->nrep) {
+		w = 14;
+		for (i = 0; i < R->nrep; i++)
+			if ((int)strlen(R->rep[i].name) > w)
+				w = (int)strlen(R->rep[i].name);
+		sb_printf(&b, "\nRepeated points (forwarded kpps at one target rate: median, lowest, highest; spread = (highest - lowest) / median):\n");
+		sb_printf(&b, "  %-*s %9s %9s %3s %9s %9s %9s %7s\n", w,
+			  "configuration", "target", "offered", "n", "median",
+			  "lowest", "highest", "spread");
+		for (i = 0; i < R->nrep; i++) {
+			const struct repeat *p = &R->rep[i];
+			char *col[6] = {
+				fmt_k(p->target), fmt_k(p->off), fmt_k(p->med),
+				fmt_k(p->lo), fmt_k(p->hi), spread(p),
+			};
+			size_t j;
+
+			sb_printf(&b, "  %-*s %9s %9s %3zu %9s %9s %9s %7s\n",
+				  w, p->name, col[0], col[1], p->n, col[2],
+				  col[3], col[4], col[5]);
+			for (j = 0; j < 6; j++)
+				free(col[j]);
+		}
+	}
 	if (R->stalls) {
 		sb_printf(&b, "\nRouter stalls (point measured again with a longer router idle time, or void after %d tries): %zu\n",
 			  3, R->stalls->n);
@@ -859,6 +960,35 @@ static char *rst_report(struct report *R)
 	for (j = 0; j < n * 3; j++)
 		free(cells[j]);
 	free(cells);
+	if (R->nrep) {
+		static const char *const rh[] = {
+			"configuration", "target kpps", "offered kpps", "n",
+			"median kpps", "lowest", "highest", "spread",
+		};
+		const size_t rc = ARRAY_SIZE(rh);
+
+		sb_addc(&b, '\n');
+		cells = xmalloc((R->nrep + 1) * rc * sizeof(*cells));
+		for (j = 0; j < rc; j++)
+			cells[j] = xstrdup(rh[j]);
+		for (i = 0; i < R->nrep; i++) {
+			const struct repeat *p = &R->rep[i];
+			char **row = &cells[(i + 1) * rc];
+
+			row[0] = xstrdup(p->name);
+			row[1] = fmt_k(p->target);
+			row[2] = fmt_k(p->off);
+			row[3] = xasprintf("%zu", p->n);
+			row[4] = fmt_k(p->med);
+			row[5] = fmt_k(p->lo);
+			row[6] = fmt_k(p->hi);
+			row[7] = spread(p);
+		}
+		rst_table(&b, cells, R->nrep + 1, rc);
+		for (j = 0; j < (R->nrep + 1) * rc; j++)
+			free(cells[j]);
+		free(cells);
+	}
 	return sb_steal(&b);
 }
 
@@ -905,6 +1035,24 @@ static struct jval *json_report(struct report *R)
 		jarr_add(confs, c);
 	}
 	jobj_set(js, "configurations", confs);
+	if (R->nrep) {
+		struct jval *reps = jnew(J_ARR);
+
+		for (i = 0; i < R->nrep; i++) {
+			const struct repeat *p = &R->rep[i];
+			struct jval *e = jnew(J_OBJ);
+
+			jobj_set(e, "name", jstr(p->name));
+			jobj_set(e, "target_pps", jfloat(p->target));
+			jobj_set(e, "n", jint((long)p->n));
+			jobj_set(e, "offered_median_pps", jfloat(p->off));
+			jobj_set(e, "forwarded_median_pps", jfloat(p->med));
+			jobj_set(e, "forwarded_lowest_pps", jfloat(p->lo));
+			jobj_set(e, "forwarded_highest_pps", jfloat(p->hi));
+			jarr_add(reps, e);
+		}
+		jobj_set(js, "repeats", reps);
+	}
 	return js;
 }
 
@@ -1281,6 +1429,7 @@ static void load(struct report *R, const char *dir, const char *argv0)
 	csv_load(&R->csv, R->csv_path);
 	load_meta(R);
 	summarize(R);
+	repeats(R);
 }
 
 static int failed_any(struct report *R)
