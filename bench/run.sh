@@ -80,7 +80,7 @@ mkdir -p "$out" || exit 2
 out=$(cd "$out" && pwd)
 
 case $mode in
-full) vmto=5400 ;;
+full|repeat) vmto=5400 ;;
 *) vmto=1800 ;;
 esac
 

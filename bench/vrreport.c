@@ -76,8 +76,9 @@ static const char *const WHAT_KEY[] = {
  * Adaptive queue length (issue 7): each adaptive configuration (default
  * target; 5 ms, the default before 2026-12-06; 15 ms in older runs)
  * against the static limits, for a monolithic router, a 3-router PVR, and
- * a monolithic router sharing one CPU with its vhost workers (the paper's
- * figure 13). Printed when the adaptive configuration is in the run.
+ * a monolithic router sharing one CPU with stock vhost-net's worker (the
+ * paper's figure 13). Printed when the adaptive configuration is in the
+ * run.
  */
 static const struct {
 	const char *what, *ada, *statics[4], *big;
@@ -109,7 +110,7 @@ static const struct {
 	{ "pvr", "Parallel Virtual Routers (macvtap_mq) vs monolithic" },
 	{ "qlimit", "Queue limit under overload (1 router, macvtap_mq)" },
 	{ "qlimit3", "Queue limit under overload (3-router PVR, macvtap_mq rr)" },
-	{ "qsame", "Queue limit, router and its vhost workers on one CPU (paper fig. 13)" },
+	{ "qsame", "Queue limit, router and stock vhost-net on one CPU (paper fig. 13)" },
 	{ "place", "Worker placement via vr_sched rules" },
 	{ "demo", "make demo: 3-router PVR (macvtap_mq rr + vhost_split)" },
 };
