@@ -466,6 +466,7 @@ static int cmp_double(const void *pa, const void *pb)
 	return a < b ? -1 : a > b;
 }
 
+/* Sorts v. */
 static double median(double *v, size_t n)
 {
 	qsort(v, n, sizeof(*v), cmp_double);
@@ -476,43 +477,51 @@ static double median(double *v, size_t n)
  * Target rates a configuration was measured at REPEAT_MIN times or more
  * (bench/run.sh --repeat): the median, lowest and highest forwarded rate.
  * How far apart they are is how much one run's ratio can be trusted.
+ * Points without a numeric target_pps are left out.
  */
 static void repeats(struct report *R)
 {
+	struct optnum *tg;
+	double *fwd, *off;
 	size_t i, j, k, n;
-	double *fwd, *off, t;
 
 	for (i = 0; i < R->ns; i++) {
 		struct summ *s = &R->s[i];
 
 		if (s->status == ST_FAILED)
 			continue;
+		tg = xmalloc((s->npts + 1) * sizeof(*tg));
 		fwd = xmalloc((s->npts + 1) * sizeof(*fwd));
 		off = xmalloc((s->npts + 1) * sizeof(*off));
+		for (j = 0; j < s->npts; j++)
+			tg[j] = num(csv_get(&R->csv, s->pts[j].r, "target_pps"));
 		for (j = 0; j < s->npts; j++) {
-			t = rate(R, s->pts[j].r, "target_pps", s->name);
+			struct repeat p = { .name = s->name, .target = tg[j].v };
+
+			if (!tg[j].set)
+				continue;
 			for (k = 0; k < j; k++)	/* first of its target? */
-				if (rate(R, s->pts[k].r, "target_pps",
-					 s->name) == t)
+				if (tg[k].set && tg[k].v == tg[j].v)
 					break;
 			if (k < j)
 				continue;
 			for (n = 0, k = j; k < s->npts; k++)
-				if (rate(R, s->pts[k].r, "target_pps",
-					 s->name) == t) {
+				if (tg[k].set && tg[k].v == tg[j].v) {
 					fwd[n] = s->pts[k].fwd;
 					off[n++] = s->pts[k].off;
 				}
 			if (n < REPEAT_MIN)
 				continue;
+			p.n = n;
+			p.off = median(off, n);
+			p.med = median(fwd, n);		/* fwd is sorted now */
+			p.lo = fwd[0];
+			p.hi = fwd[n - 1];
 			R->rep = xrealloc(R->rep, (R->nrep + 1) *
 					  sizeof(*R->rep));
-			R->rep[R->nrep++] = (struct repeat){
-				.name = s->name, .target = t, .n = n,
-				.off = median(off, n), .med = median(fwd, n),
-				.lo = fwd[0], .hi = fwd[n - 1],
-			};
+			R->rep[R->nrep++] = p;
 		}
+		free(tg);
 		free(fwd);
 		free(off);
 	}
